@@ -1,0 +1,1 @@
+"""Use cases: the event-sourced TenantLedger application, its queries and its projections."""

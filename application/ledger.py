@@ -1,0 +1,234 @@
+"""TenantLedger: the event-sourced application. Each command is get -> change -> save."""
+
+import hmac
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from application.clock import Clock
+from application.credentials import SecretHasher, generate_secret
+from application.errors import (
+    AdminAuthenticationError,
+    AppNameTakenError,
+    ConcurrentModificationError,
+    TenantNotFoundError,
+)
+from application.tokens import EXPIRES_IN, AccessTokens
+from domain.admin import AdminToken
+from domain.app_name import AppNameIndex, canonical_app_name
+from domain.errors import InvalidAppNameError, InvalidCredentialsError
+from domain.tenant import Environment, Tenant
+
+T = TypeVar("T")
+MAX_SAVE_ATTEMPTS = 50
+ADMIN_TOKEN_PREFIX = "ltla_"
+
+
+@dataclass(frozen=True)
+class TenantDetails:
+    tenant_id: UUID
+    app_name: str
+    contact_email: str
+    webhook_url: str
+    environment: str
+    sandbox: bool
+    status: str
+    secret_version: int
+    created_at: datetime
+    tokens_issued: int
+    version: int
+
+
+@dataclass(frozen=True)
+class IssuedCredentials:
+    """A secret, shown once to whoever registered or rotated it."""
+
+    tenant: TenantDetails
+    app_secret: str
+    position: int
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    access_token: str
+    tenant_id: UUID
+    app_name: str
+    expires_in: str
+    position: int
+
+
+class TenantLedger(Application[UUID]):
+    name = "ledger"
+    snapshotting_intervals = {Tenant: 100}  # noqa: RUF012 - the library reads this class attribute
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        hasher: SecretHasher,
+        tokens: AccessTokens,
+        clock: Clock,
+    ) -> None:
+        super().__init__(env)
+        self._hasher = hasher
+        self._tokens = tokens
+        self._clock = clock
+        # Compared against when the app name is unknown, so that both failures cost the same.
+        self._decoy_hash = hasher.hash(generate_secret())
+
+    def register_tenant(
+        self,
+        *,
+        app_name: str,
+        contact_email: str,
+        webhook_url: str,
+        environment: Environment,
+        sandbox: bool,
+        actor: str,
+    ) -> IssuedCredentials:
+        canonical = canonical_app_name(app_name)
+        if self._find_index(canonical) is not None:
+            raise AppNameTakenError(f"appName {app_name!r} is already registered")
+        secret = generate_secret()
+        tenant = Tenant.register(
+            tenant_id=uuid4(),
+            app_name=app_name,
+            contact_email=contact_email,
+            webhook_url=webhook_url,
+            environment=environment,
+            sandbox=sandbox,
+            secret_hash=self._hasher.hash(secret),
+            registered_by=actor,
+            at=self._clock.now(),
+        )
+        index = AppNameIndex(canonical_name=canonical, tenant_id=tenant.id)
+        try:
+            recordings = self.save(tenant, index)
+        except IntegrityError:
+            raise AppNameTakenError(f"appName {app_name!r} is already registered") from None
+        return IssuedCredentials(_details(tenant), secret, recordings[-1].notification.id)
+
+    def rotate_secret(self, tenant_id: UUID, *, actor: str) -> IssuedCredentials:
+        secret = generate_secret()
+        secret_hash = self._hasher.hash(secret)
+        tenant = self.get_tenant_aggregate(tenant_id)
+        tenant.rotate_secret(secret_hash=secret_hash, rotated_by=actor, at=self._clock.now())
+        try:
+            recordings = self.save(tenant)
+        except IntegrityError:
+            # Retrying would silently stack two rotations; the second caller must decide again.
+            raise ConcurrentModificationError(
+                "the tenant changed while its secret was being rotated; try again"
+            ) from None
+        return IssuedCredentials(_details(tenant), secret, recordings[-1].notification.id)
+
+    def login(self, app_name: str, app_secret: str, *, client_ip: str | None) -> IssuedToken:
+        presented_hash = self._hasher.hash(app_secret)
+        tenant_id = self._tenant_id_for_name(app_name)
+        if tenant_id is None:
+            hmac.compare_digest(presented_hash, self._decoy_hash)  # the work a wrong secret costs
+            raise InvalidCredentialsError("invalid credentials")
+
+        def issue() -> tuple[Tenant, Any, list[Any]]:
+            tenant = self.get_tenant_aggregate(tenant_id)
+            tenant.check_secret(presented_hash)
+            now = self._clock.now()
+            minted = self._tokens.mint(tenant_id=tenant.id, app_name=tenant.app_name, issued_at=now)
+            tenant.issue_token(
+                jti=minted.jti, expires_at=minted.expires_at, client_ip=client_ip, at=now
+            )
+            return tenant, minted, self.save(tenant)
+
+        tenant, minted, recordings = _retry_on_conflict(issue)
+        return IssuedToken(
+            access_token=minted.token,
+            tenant_id=tenant.id,
+            app_name=tenant.app_name,
+            expires_in=EXPIRES_IN,
+            position=recordings[-1].notification.id,
+        )
+
+    def tenant_details(self, tenant_id: UUID, *, version: int | None = None) -> TenantDetails:
+        return _details(self.get_tenant_aggregate(tenant_id, version=version))
+
+    def get_tenant_aggregate(self, tenant_id: UUID, *, version: int | None = None) -> Tenant:
+        try:
+            tenant = self.repository.get(tenant_id, version=version)
+        except AggregateNotFoundError:
+            raise TenantNotFoundError(f"no tenant with id {tenant_id}") from None
+        if not isinstance(tenant, Tenant):
+            raise TenantNotFoundError(f"no tenant with id {tenant_id}")
+        return tenant
+
+    def create_admin_token(self, admin_name: str) -> str:
+        token = ADMIN_TOKEN_PREFIX + generate_secret()
+        admin = AdminToken.create(
+            token_hash=self._hasher.hash(token), admin_name=admin_name, at=self._clock.now()
+        )
+        self.save(admin)
+        return token
+
+    def authenticate_admin(self, token: str) -> str:
+        """Return the admin's name for a valid admin token."""
+        if not token.startswith(ADMIN_TOKEN_PREFIX):
+            raise AdminAuthenticationError("not an admin token")
+        try:
+            admin = self.repository.get(AdminToken.id_for(self._hasher.hash(token)))
+        except AggregateNotFoundError:
+            raise AdminAuthenticationError("unknown admin token") from None
+        if not isinstance(admin, AdminToken):
+            raise AdminAuthenticationError("unknown admin token")
+        return admin.admin_name
+
+    def head_position(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def _tenant_id_for_name(self, app_name: str) -> UUID | None:
+        try:
+            canonical = canonical_app_name(app_name)
+        except InvalidAppNameError:
+            return None
+        index = self._find_index(canonical)
+        return index.tenant_id if index is not None else None
+
+    def _find_index(self, canonical_name: str) -> AppNameIndex | None:
+        try:
+            index = self.repository.get(AppNameIndex.create_id(canonical_name))
+        except AggregateNotFoundError:
+            return None
+        return index if isinstance(index, AppNameIndex) else None
+
+
+def _retry_on_conflict(attempt: Callable[[], T]) -> T:
+    """Run attempt() again after a version conflict: logins of one tenant race on its version."""
+    for attempt_number in range(1, MAX_SAVE_ATTEMPTS + 1):
+        try:
+            return attempt()
+        except IntegrityError:
+            if attempt_number == MAX_SAVE_ATTEMPTS:
+                raise ConcurrentModificationError("too much contention; try again") from None
+            time.sleep(random.uniform(0, 0.002 * attempt_number))  # noqa: S311 - jitter only
+    raise AssertionError("unreachable")
+
+
+def _details(tenant: Tenant) -> TenantDetails:
+    return TenantDetails(
+        tenant_id=tenant.id,
+        app_name=tenant.app_name,
+        contact_email=tenant.contact_email,
+        webhook_url=tenant.webhook_url,
+        environment=tenant.environment,
+        sandbox=tenant.sandbox,
+        status=tenant.status,
+        secret_version=tenant.secret_version,
+        created_at=tenant.created_on,
+        tokens_issued=tenant.tokens_issued,
+        version=tenant.version,
+    )

@@ -1,0 +1,105 @@
+"""Access tokens: RFC 9068 JWTs signed with ES256 (docs/decisions/0004-token-signing.md)."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
+
+from application.errors import InvalidTokenError
+
+ALGORITHM = "ES256"
+TOKEN_TYPE = "at+jwt"
+TOKEN_LIFETIME = timedelta(hours=24)
+EXPIRES_IN = "24h"
+_REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "jti"]
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    kid: str
+    private_key: EllipticCurvePrivateKey
+
+
+@dataclass(frozen=True)
+class AccessTokenClaims:
+    tenant_id: uuid.UUID
+    jti: str
+    issued_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class MintedToken:
+    token: str
+    jti: str
+    expires_at: datetime
+
+
+class AccessTokens:
+    def __init__(
+        self,
+        signing_key: SigningKey,
+        issuer: str,
+        audience: str,
+        leeway_seconds: int = 30,
+    ) -> None:
+        self._signing_key = signing_key
+        self._public_keys = {signing_key.kid: signing_key.private_key.public_key()}
+        self._issuer = issuer
+        self._audience = audience
+        self._leeway = leeway_seconds
+
+    def mint(self, *, tenant_id: uuid.UUID, app_name: str, issued_at: datetime) -> MintedToken:
+        jti = str(uuid.uuid4())
+        expires_at = issued_at + TOKEN_LIFETIME
+        claims = {
+            "iss": self._issuer,
+            "sub": str(tenant_id),
+            "aud": self._audience,
+            "iat": int(issued_at.timestamp()),
+            "exp": int(expires_at.timestamp()),
+            "jti": jti,
+            "client_id": app_name,
+        }
+        token = jwt.encode(
+            claims,
+            self._signing_key.private_key,
+            algorithm=ALGORITHM,
+            headers={"kid": self._signing_key.kid, "typ": TOKEN_TYPE},
+        )
+        return MintedToken(token=token, jti=jti, expires_at=expires_at)
+
+    def verify(self, token: str) -> AccessTokenClaims:
+        try:
+            header = jwt.get_unverified_header(token)
+            key = self._public_keys.get(header.get("kid", ""))
+            if key is None or header.get("typ") != TOKEN_TYPE:
+                raise InvalidTokenError("token is not one of ours")
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[ALGORITHM],
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=self._leeway,
+                options={"require": _REQUIRED_CLAIMS},
+            )
+            return AccessTokenClaims(
+                tenant_id=uuid.UUID(claims["sub"]),
+                jti=str(claims["jti"]),
+                issued_at=datetime.fromtimestamp(claims["iat"], tz=UTC),
+                expires_at=datetime.fromtimestamp(claims["exp"], tz=UTC),
+            )
+        except (jwt.PyJWTError, ValueError, TypeError, AttributeError) as error:
+            raise InvalidTokenError("invalid or expired token") from error
+
+    def jwks(self) -> dict[str, Any]:
+        keys = []
+        for kid, public_key in self._public_keys.items():
+            jwk = jwt.algorithms.ECAlgorithm.to_jwk(public_key, as_dict=True)
+            keys.append({**jwk, "kid": kid, "use": "sig", "alg": ALGORITHM})
+        return {"keys": keys}
+

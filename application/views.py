@@ -1,0 +1,47 @@
+"""The tenants read model: what /tenants/me and the admin listing read."""
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from eventsourcing.persistence import Tracking, TrackingRecorder
+
+
+@dataclass(frozen=True)
+class TenantRow:
+    tenant_id: UUID
+    app_name: str
+    canonical_name: str
+    contact_email: str
+    webhook_url: str
+    environment: str
+    sandbox: bool
+    status: str
+    secret_version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class TenantsView(TrackingRecorder, ABC):
+    """Each write records its tracking position in the same transaction, so an event is
+    applied exactly once, however often it is delivered."""
+
+    @abstractmethod
+    def insert_tenant(self, row: TenantRow, tracking: Tracking) -> None: ...
+
+    @abstractmethod
+    def update_secret_version(
+        self, tenant_id: UUID, secret_version: int, updated_at: datetime, tracking: Tracking
+    ) -> None: ...
+
+    @abstractmethod
+    def get_tenant(self, tenant_id: UUID) -> TenantRow | None: ...
+
+    @abstractmethod
+    def list_tenants(self, *, after: str | None, limit: int) -> list[TenantRow]:
+        """Tenants ordered by canonical app name, starting after the given one."""
+
+    @abstractmethod
+    def reset(self) -> None:
+        """Forget every row and every tracking position, in one transaction."""

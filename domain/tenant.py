@@ -1,0 +1,128 @@
+"""The Tenant aggregate: one registered application and its credential history.
+
+Events never carry a secret or a token: a secret appears only as its keyed hash, a token only
+as its id (jti). Every event takes its timestamp from the caller so that a clock can be faked.
+"""
+
+import hmac
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import InvalidCredentialsError
+
+
+class Environment(StrEnum):
+    PRODUCTION = "production"
+    STAGING = "staging"
+
+
+class TenantStatus(StrEnum):
+    ACTIVE = "active"
+
+
+class Tenant(Aggregate):
+    class Registered(Aggregate.Created):
+        app_name: str
+        contact_email: str
+        webhook_url: str
+        environment: str
+        sandbox: bool
+        secret_hash: str
+        registered_by: str
+
+    class SecretRotated(Aggregate.Event):
+        secret_hash: str
+        secret_version: int
+        rotated_by: str
+
+        def apply(self, tenant: "Tenant") -> None:
+            tenant.secret_hash = self.secret_hash
+            tenant.secret_version = self.secret_version
+
+    class TokenIssued(Aggregate.Event):
+        jti: str
+        expires_at: datetime
+        secret_version: int
+        client_ip: str | None
+
+        def apply(self, tenant: "Tenant") -> None:
+            tenant.tokens_issued += 1
+            tenant.last_token_issued_at = self.timestamp
+
+    def __init__(
+        self,
+        app_name: str,
+        contact_email: str,
+        webhook_url: str,
+        environment: str,
+        sandbox: bool,
+        secret_hash: str,
+        registered_by: str,
+    ) -> None:
+        self.app_name = app_name
+        self.contact_email = contact_email
+        self.webhook_url = webhook_url
+        self.environment = Environment(environment).value
+        self.sandbox = sandbox
+        self.secret_hash = secret_hash
+        self.secret_version = 1
+        self.status = TenantStatus.ACTIVE.value
+        self.registered_by = registered_by
+        self.tokens_issued = 0
+        self.last_token_issued_at: datetime | None = None
+
+    @classmethod
+    def register(
+        cls,
+        *,
+        tenant_id: UUID,
+        app_name: str,
+        contact_email: str,
+        webhook_url: str,
+        environment: Environment,
+        sandbox: bool,
+        secret_hash: str,
+        registered_by: str,
+        at: datetime,
+    ) -> "Tenant":
+        return cls._create(
+            cls.Registered,
+            id=tenant_id,
+            timestamp=at,
+            app_name=app_name,
+            contact_email=contact_email,
+            webhook_url=webhook_url,
+            environment=Environment(environment).value,
+            sandbox=sandbox,
+            secret_hash=secret_hash,
+            registered_by=registered_by,
+        )
+
+    def check_secret(self, presented_hash: str) -> None:
+        """Raise InvalidCredentialsError unless the presented hash is the current one."""
+        if not hmac.compare_digest(presented_hash.encode(), self.secret_hash.encode()):
+            raise InvalidCredentialsError("invalid credentials")
+
+    def rotate_secret(self, *, secret_hash: str, rotated_by: str, at: datetime) -> None:
+        self.trigger_event(
+            self.SecretRotated,
+            timestamp=at,
+            secret_hash=secret_hash,
+            secret_version=self.secret_version + 1,
+            rotated_by=rotated_by,
+        )
+
+    def issue_token(
+        self, *, jti: str, expires_at: datetime, client_ip: str | None, at: datetime
+    ) -> None:
+        self.trigger_event(
+            self.TokenIssued,
+            timestamp=at,
+            jti=jti,
+            expires_at=expires_at,
+            secret_version=self.secret_version,
+            client_ip=client_ip,
+        )

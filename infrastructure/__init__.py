@@ -1,0 +1,1 @@
+"""Settings, persistence configuration, read-model stores, key storage and the clock."""

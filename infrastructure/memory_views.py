@@ -1,0 +1,47 @@
+import dataclasses
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.popo import POPOTrackingRecorder
+
+from application.views import TenantRow, TenantsView
+
+
+class MemoryTenantsView(POPOTrackingRecorder, TenantsView):
+    """For the in-memory store: the same contract as the SQL views, kept in a dict."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        self._rows: dict[UUID, TenantRow] = {}
+
+    def insert_tenant(self, row: TenantRow, tracking: Tracking) -> None:
+        with self._database_lock:
+            self._assert_tracking_uniqueness(tracking)
+            self._rows[row.tenant_id] = row
+            self._insert_tracking(tracking)
+
+    def update_secret_version(
+        self, tenant_id: UUID, secret_version: int, updated_at: datetime, tracking: Tracking
+    ) -> None:
+        with self._database_lock:
+            self._assert_tracking_uniqueness(tracking)
+            self._rows[tenant_id] = dataclasses.replace(
+                self._rows[tenant_id], secret_version=secret_version, updated_at=updated_at
+            )
+            self._insert_tracking(tracking)
+
+    def get_tenant(self, tenant_id: UUID) -> TenantRow | None:
+        with self._database_lock:
+            return self._rows.get(tenant_id)
+
+    def list_tenants(self, *, after: str | None, limit: int) -> list[TenantRow]:
+        with self._database_lock:
+            rows = sorted(self._rows.values(), key=lambda row: row.canonical_name)
+        return [row for row in rows if row.canonical_name > (after or "")][:limit]
+
+    def reset(self) -> None:
+        with self._database_lock:
+            self._rows.clear()
+            self._max_tracking_ids.clear()

@@ -1,0 +1,67 @@
+"""Builds the running parts from settings. Called once per process (after gunicorn forks),
+never at import time."""
+
+from dataclasses import dataclass
+
+from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.utils import Environment
+
+from application.clock import Clock
+from application.credentials import SecretHasher
+from application.ledger import TenantLedger
+from application.projection import TenantsProjection
+from application.projector import Projector
+from application.queries import TenantQueries
+from application.tokens import AccessTokens
+from application.views import TenantsView
+from infrastructure.clock import SystemClock
+from infrastructure.keys import load_pepper, load_signing_key
+from infrastructure.persistence import event_store_env, prepare_storage, view_env
+from infrastructure.memory_views import MemoryTenantsView
+from infrastructure.postgres_views import PostgresTenantsView
+from infrastructure.settings import Settings
+from infrastructure.sqlite_views import SQLiteTenantsView
+
+
+@dataclass
+class Services:
+    settings: Settings
+    ledger: TenantLedger
+    view: TenantsView
+    queries: TenantQueries
+    tokens: AccessTokens
+
+    def projector(self) -> Projector:
+        return Projector(self.ledger, TenantsProjection(self.view))
+
+    def close(self) -> None:
+        self.ledger.close()
+        close_view = getattr(self.view, "close", None)
+        if close_view is not None:
+            close_view()
+
+
+def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
+    prepare_storage(settings)
+    tokens = AccessTokens(load_signing_key(settings), settings.issuer, settings.audience)
+    ledger = TenantLedger(
+        event_store_env(settings),
+        hasher=SecretHasher(load_pepper(settings)),
+        tokens=tokens,
+        clock=clock or SystemClock(),
+    )
+    view = build_tenants_view(settings)
+    queries = TenantQueries(ledger, view, wait_timeout_seconds=settings.view_wait_seconds)
+    return Services(settings=settings, ledger=ledger, view=view, queries=queries, tokens=tokens)
+
+
+def build_tenants_view(settings: Settings) -> TenantsView:
+    env = view_env(settings)
+    module = env["PERSISTENCE_MODULE"]
+    view_class = {
+        "eventsourcing.popo": MemoryTenantsView,
+        "eventsourcing.postgres": PostgresTenantsView,
+        "eventsourcing.sqlite": SQLiteTenantsView,
+    }[module]
+    factory = InfrastructureFactory.construct(env=Environment(TenantsProjection.name, env))
+    return factory.tracking_recorder(view_class)

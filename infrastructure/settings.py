@@ -1,0 +1,66 @@
+"""Every setting the service reads, from LEDGER_* environment variables, in one place."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ConfigurationError(Exception):
+    """The configuration cannot work; the message says what to set."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    data_dir: Path
+    production: bool
+    issuer: str
+    audience: str
+    signing_key_pem: str | None
+    pepper: str | None
+    max_body_bytes: int
+    view_wait_seconds: float
+    trusted_proxy_hops: int
+    postgres_pool_size: int
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+        data_dir = Path(env.get("LEDGER_DATA_DIR", "var"))
+        return cls(
+            database_url=env.get("LEDGER_DATABASE_URL") or f"sqlite:///{data_dir / 'ledger.db'}",
+            data_dir=data_dir,
+            production=env.get("LEDGER_ENV", "development") == "production",
+            issuer=env.get("LEDGER_ISSUER", "http://127.0.0.1:8000"),
+            audience=env.get("LEDGER_AUDIENCE", "billing-platform"),
+            signing_key_pem=_value_or_file(env, "LEDGER_SIGNING_KEY"),
+            pepper=_value_or_file(env, "LEDGER_SECRET_PEPPER"),
+            max_body_bytes=_int(env, "LEDGER_MAX_BODY_BYTES", 16 * 1024),
+            view_wait_seconds=float(env.get("LEDGER_VIEW_WAIT_SECONDS", "2")),
+            trusted_proxy_hops=_int(env, "LEDGER_TRUSTED_PROXY_HOPS", 0),
+            postgres_pool_size=_int(env, "LEDGER_POSTGRES_POOL_SIZE", 5),
+        )
+
+
+def _value_or_file(env: Mapping[str, str], name: str) -> str | None:
+    if env.get(name):
+        return env[name]
+    path = env.get(f"{name}_FILE")
+    if path:
+        try:
+            return Path(path).read_text()
+        except OSError as error:
+            raise ConfigurationError(f"{name}_FILE: cannot read {path}: {error}") from None
+    return None
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    try:
+        return int(env.get(name, default))
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number") from None

@@ -1,0 +1,98 @@
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+
+from application.views import TenantRow, TenantsView
+
+_COLUMNS = (
+    "tenant_id, app_name, canonical_name, contact_email, webhook_url, environment, "
+    "sandbox, status, secret_version, created_at, updated_at"
+)
+
+
+class SQLiteTenantsView(SQLiteTrackingRecorder, TenantsView):
+    def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self.create_table_statements.append(
+            "CREATE TABLE IF NOT EXISTS tenants ("
+            "tenant_id TEXT PRIMARY KEY, app_name TEXT NOT NULL, "
+            "canonical_name TEXT NOT NULL UNIQUE, contact_email TEXT NOT NULL, "
+            "webhook_url TEXT NOT NULL, environment TEXT NOT NULL, sandbox INTEGER NOT NULL, "
+            "status TEXT NOT NULL, secret_version INTEGER NOT NULL, "
+            "created_at TEXT NOT NULL, updated_at TEXT NOT NULL)"
+        )
+
+    def insert_tenant(self, row: TenantRow, tracking: Tracking) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                f"INSERT INTO tenants ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    str(row.tenant_id),
+                    row.app_name,
+                    row.canonical_name,
+                    row.contact_email,
+                    row.webhook_url,
+                    row.environment,
+                    int(row.sandbox),
+                    row.status,
+                    row.secret_version,
+                    row.created_at.isoformat(),
+                    row.updated_at.isoformat(),
+                ),
+            )
+            self._insert_tracking(cursor, tracking)
+
+    def update_secret_version(
+        self, tenant_id: UUID, secret_version: int, updated_at: datetime, tracking: Tracking
+    ) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                "UPDATE tenants SET secret_version = ?, updated_at = ? WHERE tenant_id = ?",
+                (secret_version, updated_at.isoformat(), str(tenant_id)),
+            )
+            self._insert_tracking(cursor, tracking)
+
+    def get_tenant(self, tenant_id: UUID) -> TenantRow | None:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT {_COLUMNS} FROM tenants WHERE tenant_id = ?", (str(tenant_id),)
+            )
+            found = cursor.fetchone()
+        return _row(found) if found else None
+
+    def list_tenants(self, *, after: str | None, limit: int) -> list[TenantRow]:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT {_COLUMNS} FROM tenants WHERE canonical_name > ? "
+                "ORDER BY canonical_name LIMIT ?",
+                (after or "", limit),
+            )
+            return [_row(found) for found in cursor.fetchall()]
+
+    def reset(self) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            _reset(cursor)
+
+
+def _reset(cursor: SQLiteCursor) -> None:
+    cursor.execute("DELETE FROM tenants")
+    cursor.execute("DELETE FROM tracking WHERE application_name != '__migration__'")
+
+
+def _row(found: Any) -> TenantRow:
+    return TenantRow(
+        tenant_id=UUID(found["tenant_id"]),
+        app_name=found["app_name"],
+        canonical_name=found["canonical_name"],
+        contact_email=found["contact_email"],
+        webhook_url=found["webhook_url"],
+        environment=found["environment"],
+        sandbox=bool(found["sandbox"]),
+        status=found["status"],
+        secret_version=found["secret_version"],
+        created_at=datetime.fromisoformat(found["created_at"]),
+        updated_at=datetime.fromisoformat(found["updated_at"]),
+    )
