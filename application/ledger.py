@@ -28,7 +28,7 @@ from domain.tenant import Environment, Tenant
 
 T = TypeVar("T")
 MAX_SAVE_ATTEMPTS = 50
-ADMIN_TOKEN_PREFIX = "ltla_"
+ADMIN_TOKEN_PREFIX = "ltla_"  # noqa: S105 - a prefix, not a secret
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
 from application.errors import InvalidTokenError
 
 ALGORITHM = "ES256"
-TOKEN_TYPE = "at+jwt"
+TOKEN_TYPE = "at+jwt"  # noqa: S105 - a media type, not a secret
 TOKEN_LIFETIME = timedelta(hours=24)
 EXPIRES_IN = "24h"
 _REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "jti"]
@@ -102,4 +102,3 @@ class AccessTokens:
             jwk = jwt.algorithms.ECAlgorithm.to_jwk(public_key, as_dict=True)
             keys.append({**jwk, "kid": kid, "use": "sig", "alg": ALGORITHM})
         return {"keys": keys}
-

@@ -33,7 +33,9 @@ class AdminToken(Aggregate):
                 "admin name: 1 to 63 letters, digits, '.', '_', '@' or '-', "
                 "starting with a letter or digit"
             )
-        return cls._create(cls.Created, id=cls.id_for(token_hash), timestamp=at, admin_name=admin_name)
+        return cls._create(
+            cls.Created, id=cls.id_for(token_hash), timestamp=at, admin_name=admin_name
+        )
 
     @staticmethod
     def id_for(token_hash: str) -> UUID:

@@ -1,7 +1,7 @@
 """Application names: what is allowed, and the canonical form that uniqueness is decided on.
 
-Only ASCII letters, digits and hyphens are accepted, so Unicode look-alikes (Cyrillic "а",
-fullwidth "Ａ", ...) are refused outright rather than folded; the canonical form is then
+Only ASCII letters, digits and hyphens are accepted, so Unicode look-alikes (a Cyrillic "a",
+a fullwidth "A", ...) are refused outright rather than folded; the canonical form is then
 simply the lower-case name, so "ACME" and "acme" are the same application.
 """
 

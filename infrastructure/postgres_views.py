@@ -32,8 +32,8 @@ class PostgresTenantsView(PostgresTrackingRecorder, TenantsView):
     def insert_tenant(self, row: TenantRow, tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(
-                SQL("INSERT INTO {} ({}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)").format(
-                    self._table, _COLUMNS
+                SQL("INSERT INTO {} ({}) VALUES ({})").format(
+                    self._table, _COLUMNS, SQL(", ").join([SQL("%s")] * 11)
                 ),
                 (
                     row.tenant_id,
@@ -56,9 +56,9 @@ class PostgresTenantsView(PostgresTrackingRecorder, TenantsView):
     ) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(
-                SQL("UPDATE {} SET secret_version = %s, updated_at = %s WHERE tenant_id = %s").format(
-                    self._table
-                ),
+                SQL(
+                    "UPDATE {} SET secret_version = %s, updated_at = %s WHERE tenant_id = %s"
+                ).format(self._table),
                 (secret_version, updated_at, tenant_id),
             )
             self._insert_tracking(cursor, tracking)

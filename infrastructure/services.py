@@ -16,8 +16,8 @@ from application.tokens import AccessTokens
 from application.views import TenantsView
 from infrastructure.clock import SystemClock
 from infrastructure.keys import load_pepper, load_signing_key
-from infrastructure.persistence import event_store_env, prepare_storage, view_env
 from infrastructure.memory_views import MemoryTenantsView
+from infrastructure.persistence import event_store_env, prepare_storage, view_env
 from infrastructure.postgres_views import PostgresTenantsView
 from infrastructure.settings import Settings
 from infrastructure.sqlite_views import SQLiteTenantsView

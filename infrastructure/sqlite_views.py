@@ -11,6 +11,12 @@ _COLUMNS = (
     "tenant_id, app_name, canonical_name, contact_email, webhook_url, environment, "
     "sandbox, status, secret_version, created_at, updated_at"
 )
+_INSERT = f"INSERT INTO tenants ({_COLUMNS}) VALUES ({', '.join('?' * 11)})"  # noqa: S608
+_SELECT_ONE = f"SELECT {_COLUMNS} FROM tenants WHERE tenant_id = ?"  # noqa: S608 - fixed columns
+_SELECT_PAGE = (
+    f"SELECT {_COLUMNS} FROM tenants WHERE canonical_name > ? "  # noqa: S608 - fixed columns
+    "ORDER BY canonical_name LIMIT ?"
+)
 
 
 class SQLiteTenantsView(SQLiteTrackingRecorder, TenantsView):
@@ -28,7 +34,7 @@ class SQLiteTenantsView(SQLiteTrackingRecorder, TenantsView):
     def insert_tenant(self, row: TenantRow, tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(
-                f"INSERT INTO tenants ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                _INSERT,
                 (
                     str(row.tenant_id),
                     row.app_name,
@@ -57,19 +63,13 @@ class SQLiteTenantsView(SQLiteTrackingRecorder, TenantsView):
 
     def get_tenant(self, tenant_id: UUID) -> TenantRow | None:
         with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT {_COLUMNS} FROM tenants WHERE tenant_id = ?", (str(tenant_id),)
-            )
+            cursor.execute(_SELECT_ONE, (str(tenant_id),))
             found = cursor.fetchone()
         return _row(found) if found else None
 
     def list_tenants(self, *, after: str | None, limit: int) -> list[TenantRow]:
         with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT {_COLUMNS} FROM tenants WHERE canonical_name > ? "
-                "ORDER BY canonical_name LIMIT ?",
-                (after or "", limit),
-            )
+            cursor.execute(_SELECT_PAGE, (after or "", limit))
             return [_row(found) for found in cursor.fetchall()]
 
     def reset(self) -> None:
