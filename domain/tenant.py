@@ -12,6 +12,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidCredentialsError
+from domain.webhook import check_webhook_url
 
 
 class Environment(StrEnum):
@@ -94,7 +95,7 @@ class Tenant(Aggregate):
             timestamp=at,
             app_name=app_name,
             contact_email=contact_email,
-            webhook_url=webhook_url,
+            webhook_url=check_webhook_url(webhook_url),
             environment=Environment(environment).value,
             sandbox=sandbox,
             secret_hash=secret_hash,

@@ -1,0 +1,63 @@
+from typing import Any
+from uuid import UUID
+
+from flask import g
+
+from api.auth import require_admin
+from api.context import services
+from api.parsing import Blueprint
+from api.schemas import (
+    IssuedCredentialsResponse,
+    RegisterTenantRequest,
+    TenantAdminView,
+    TenantPage,
+    TenantPageQuery,
+    credentials_body,
+)
+
+blueprint = Blueprint(
+    "admin", __name__, url_prefix="/admin", description="Tenant administration (admin token)"
+)
+ADMIN_SECURITY = [{"adminToken": []}]
+
+
+@blueprint.post("/tenants")
+@blueprint.arguments(RegisterTenantRequest)
+@blueprint.response(201, IssuedCredentialsResponse)
+@blueprint.alt_response(409, description="appName is taken")
+@blueprint.doc(security=ADMIN_SECURITY)
+@require_admin
+def register_tenant(registration: dict[str, Any]) -> Any:
+    """Register a tenant. The response holds its secret, which is never shown again."""
+    issued = services().ledger.register_tenant(**registration, actor=g.admin_name)
+    return credentials_body(issued)
+
+
+@blueprint.get("/tenants")
+@blueprint.arguments(TenantPageQuery, location="query")
+@blueprint.response(200, TenantPage)
+@blueprint.doc(security=ADMIN_SECURITY)
+@require_admin
+def list_tenants(page: dict[str, Any]) -> Any:
+    """Tenants in order of app name, a page at a time."""
+    rows = services().queries.list_tenants(after=page["after"], limit=page["limit"])
+    next_after = rows[-1].canonical_name if len(rows) == page["limit"] else None
+    return {"items": rows, "next_after": next_after}
+
+
+@blueprint.get("/tenants/<uuid:tenant_id>")
+@blueprint.response(200, TenantAdminView)
+@blueprint.doc(security=ADMIN_SECURITY)
+@require_admin
+def get_tenant(tenant_id: UUID) -> Any:
+    """One tenant, read from its events."""
+    return services().ledger.tenant_details(tenant_id)
+
+
+@blueprint.post("/tenants/<uuid:tenant_id>/rotate-secret")
+@blueprint.response(200, IssuedCredentialsResponse)
+@blueprint.doc(security=ADMIN_SECURITY)
+@require_admin
+def rotate_secret(tenant_id: UUID) -> Any:
+    """Replace the tenant's secret. The new secret is shown once; the old one stops working."""
+    return credentials_body(services().ledger.rotate_secret(tenant_id, actor=g.admin_name))

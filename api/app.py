@@ -1,0 +1,79 @@
+"""create_app(): the Flask application. Builds its services when called, never at import."""
+
+import re
+import uuid
+
+import flask_smorest
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from api import admin, health, tenants
+from api.problems import http_exception_problem, register_error_handlers
+from infrastructure.services import Services, build_services
+from infrastructure.settings import Settings
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
+_CACHEABLE_PATHS = {"/.well-known/jwks.json", "/openapi.json"}
+
+
+class Api(flask_smorest.Api):
+    def handle_http_exception(self, error):  # noqa: ANN001, ANN201 - flask-smorest's signature
+        return http_exception_problem(error)
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
+    settings = settings or (services.settings if services else Settings.from_environ())
+    app = Flask("tenant_ledger")
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        API_TITLE="Tenant Ledger",
+        API_VERSION="1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+    )
+    if settings.trusted_proxy_hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops)  # type: ignore[method-assign]
+    app.extensions["tenant_ledger"] = services or build_services(settings)
+
+    api = Api(app)
+    api.spec.components.security_scheme(
+        "tenantToken", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    )
+    api.spec.components.security_scheme(
+        "adminToken",
+        {"type": "http", "scheme": "bearer", "description": "ledger admin create-token"},
+    )
+    for blueprint in (tenants.blueprint, admin.blueprint, health.blueprint):
+        api.register_blueprint(blueprint)
+    register_error_handlers(app)
+    app.before_request(_assign_request_id)
+    app.before_request(_require_json_body)
+    app.after_request(_secure_headers)
+    return app
+
+
+def _assign_request_id() -> None:
+    incoming = request.headers.get("X-Request-Id", "")
+    g.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+
+
+def _require_json_body() -> None:
+    has_body = bool(request.content_length) or "chunked" in request.headers.get(
+        "Transfer-Encoding", ""
+    )
+    if request.method in {"POST", "PUT", "PATCH"} and has_body and not request.is_json:
+        raise UnsupportedMediaType("send the body as application/json")
+
+
+def _secure_headers(response: Response) -> Response:
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Request-Id"] = g.get("request_id", "")
+    if request.path in _CACHEABLE_PATHS:
+        response.headers.setdefault("Cache-Control", "public, max-age=300")
+    else:
+        response.headers["Cache-Control"] = "no-store"
+    return response

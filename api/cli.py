@@ -1,0 +1,186 @@
+"""The `ledger` command line."""
+
+import getpass
+import json
+import logging
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from uuid import UUID
+
+import click
+from marshmallow import ValidationError
+
+from api.schemas import IssuedCredentialsResponse, RegisterTenantRequest, credentials_body
+from application.errors import ApplicationError
+from application.ledger import IssuedCredentials
+from domain.errors import DomainError
+from infrastructure.keys import load_pepper, load_signing_key
+from infrastructure.persistence import prepare_storage
+from infrastructure.services import Services, build_services
+from infrastructure.settings import ConfigurationError, Settings
+
+logger = logging.getLogger("ledger")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        cli(standalone_mode=True)
+    except ConfigurationError as error:
+        click.echo(f"configuration error: {error}", err=True)
+        sys.exit(2)
+
+
+@click.group()
+def cli() -> None:
+    """Tenant Ledger: tenant credentials and tokens, kept as events."""
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--projector/--no-projector",
+    default=True,
+    show_default=True,
+    help="Also run the projector process (run exactly one per database).",
+)
+def serve(host: str, port: int, workers: int, projector: bool) -> None:
+    """Serve the HTTP API with gunicorn."""
+    from api.server import serve as run_server
+
+    settings = Settings.from_environ()
+    # Fail here, once, with a clear message rather than in every worker; and create the
+    # development keys before several workers race to.
+    prepare_storage(settings)
+    load_signing_key(settings)
+    load_pepper(settings)
+    run_server(settings, host=host, port=port, workers=workers, projector=projector)
+
+
+@cli.group()
+def admin() -> None:
+    """Platform admins."""
+
+
+@admin.command("create-token")
+@click.argument("name")
+def create_token(name: str) -> None:
+    """Create an admin token for NAME and print it (it is stored only as a hash)."""
+    with _services() as services:
+        click.echo(services.ledger.create_admin_token(name))
+
+
+@cli.group()
+def tenants() -> None:
+    """Register tenants and rotate their secrets."""
+
+
+def _default_actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+@tenants.command("register")
+@click.option("--app-name", required=True)
+@click.option("--contact-email", required=True)
+@click.option("--webhook-url", required=True)
+@click.option("--environment", type=click.Choice(["production", "staging"]), required=True)
+@click.option("--sandbox/--no-sandbox", default=False, show_default=True)
+@click.option("--actor", default=_default_actor, help="Recorded as who registered the tenant.")
+def register(
+    app_name: str,
+    contact_email: str,
+    webhook_url: str,
+    environment: str,
+    sandbox: bool,
+    actor: str,
+) -> None:
+    """Register a tenant; prints its credentials as JSON (the secret is shown only now)."""
+    try:
+        registration = RegisterTenantRequest().load(
+            {
+                "appName": app_name,
+                "contactEmail": contact_email,
+                "webhookUrl": webhook_url,
+                "environment": environment,
+                "sandbox": sandbox,
+            }
+        )
+    except ValidationError as error:
+        _fail(f"invalid registration: {json.dumps(error.messages)}")
+    with _services() as services:
+        issued = services.ledger.register_tenant(**registration, actor=actor)
+        _print_credentials(issued)
+
+
+@tenants.command("rotate-secret")
+@click.argument("tenant_id", type=click.UUID)
+@click.option("--actor", default=_default_actor, help="Recorded as who rotated the secret.")
+def rotate_secret(tenant_id: UUID, actor: str) -> None:
+    """Give a tenant a new secret; prints it as JSON (shown only now)."""
+    with _services() as services:
+        _print_credentials(services.ledger.rotate_secret(tenant_id, actor=actor))
+
+
+@cli.group()
+def projections() -> None:
+    """Read models built from the events."""
+
+
+@projections.command("run")
+def run_projections() -> None:
+    """Follow the event log and keep the read models up to date (run one per database)."""
+    stop = threading.Event()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda *_: stop.set())
+    while not stop.is_set():
+        try:
+            with _services() as services:
+                projector = services.projector()
+                logger.info("projector following from position %s", projector.position)
+                projector.run(stop)
+        except Exception:
+            logger.exception("projector failed; starting again in 1s")
+            stop.wait(1)
+
+
+@projections.command("rebuild")
+def rebuild_projections() -> None:
+    """Empty the read models and replay every event into them."""
+    with _services() as services:
+        started = time.perf_counter()
+        services.view.reset()
+        applied = services.projector().catch_up()
+        elapsed = time.perf_counter() - started
+        rate = applied / elapsed if elapsed else 0.0
+        click.echo(f"rebuilt tenants view from {applied} events in {elapsed:.2f}s ({rate:.0f}/s)")
+
+
+@contextmanager
+def _services() -> Iterator[Services]:
+    services = build_services(Settings.from_environ())
+    try:
+        yield services
+    except (ApplicationError, DomainError) as error:
+        _fail(str(error))
+    finally:
+        services.close()
+
+
+def _print_credentials(issued: IssuedCredentials) -> None:
+    payload = IssuedCredentialsResponse().dump(credentials_body(issued))
+    click.echo(json.dumps(payload, indent=2, sort_keys=True))
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

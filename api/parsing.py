@@ -1,0 +1,43 @@
+"""Strict request parsing: JSON bodies only, no duplicate keys, invalid input is a 400."""
+
+import json
+from typing import Any
+
+import flask
+import flask_smorest
+from webargs import core
+from webargs.flaskparser import FlaskParser, abort
+
+
+class DuplicateKeyError(ValueError):
+    pass
+
+
+def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise DuplicateKeyError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+class StrictParser(FlaskParser):
+    DEFAULT_VALIDATION_STATUS = 400
+
+    def _raw_load_json(self, req: flask.Request) -> Any:
+        if not core.is_json(req.mimetype):
+            return core.missing
+        raw = req.get_data(cache=True)
+        if not raw:
+            return core.missing
+        try:
+            return json.loads(raw, object_pairs_hook=_reject_duplicate_keys)
+        except DuplicateKeyError as error:
+            abort(400, messages={"json": {"_body": [str(error)]}})
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            abort(400, messages={"json": {"_body": ["the body is not valid JSON"]}})
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = StrictParser()

@@ -1,0 +1,129 @@
+"""Request and response shapes. Field names on the wire are the contract's camelCase."""
+
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from application.ledger import IssuedCredentials
+from domain.app_name import MAX_LENGTH, MIN_LENGTH
+from domain.tenant import Environment
+
+
+class StrictBoolean(fields.Boolean):
+    """Only JSON true and false: "false", 0 and 1 are errors, not booleans."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError("Not a valid boolean: use true or false.")
+        return value
+
+
+class Timestamp(fields.Field):
+    """UTC with milliseconds and a Z, as in 2025-01-01T00:00:00.000Z."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise ValidationError("not a datetime")
+        return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _app_name(**kwargs: Any) -> fields.String:
+    return fields.String(
+        data_key="appName",
+        validate=validate.Length(min=MIN_LENGTH, max=MAX_LENGTH),
+        metadata={
+            "example": "my-saas-app",
+            "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$",
+        },
+        **kwargs,
+    )
+
+
+class LoginRequest(Schema):
+    app_name = fields.String(
+        data_key="appName", required=True, validate=validate.Length(min=1, max=256)
+    )
+    app_secret = fields.String(
+        data_key="appSecret", required=True, validate=validate.Length(min=1, max=256)
+    )
+
+
+class LoginResponse(Schema):
+    access_token = fields.String(data_key="accessToken")
+    tenant_id = fields.UUID(data_key="tenantId")
+    app_name = fields.String(data_key="appName")
+    expires_in = fields.String(data_key="expiresIn", metadata={"example": "24h"})
+
+
+class TenantProfile(Schema):
+    """What a tenant sees of itself at /tenants/me."""
+
+    tenant_id = fields.UUID(data_key="id")
+    app_name = fields.String(data_key="appName")
+    status = fields.String()
+    webhook_url = fields.String(data_key="webhookUrl")
+    created_at = Timestamp(data_key="createdAt", metadata={"example": "2025-01-01T00:00:00.000Z"})
+    environment = fields.String()
+    sandbox = fields.Boolean()
+
+
+class TenantAdminView(TenantProfile):
+    contact_email = fields.String(data_key="contactEmail")
+    secret_version = fields.Integer(data_key="secretVersion")
+
+
+class TenantPage(Schema):
+    items = fields.List(fields.Nested(TenantAdminView))
+    next_after = fields.String(
+        data_key="nextAfter",
+        allow_none=True,
+        metadata={"description": "pass as `after` for the next page; null on the last page"},
+    )
+
+
+class TenantPageQuery(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    after = fields.String(load_default=None, validate=validate.Length(max=MAX_LENGTH))
+
+
+class RegisterTenantRequest(Schema):
+    app_name = _app_name(required=True)
+    contact_email = fields.Email(
+        data_key="contactEmail", required=True, validate=validate.Length(max=254)
+    )
+    webhook_url = fields.URL(
+        data_key="webhookUrl",
+        required=True,
+        schemes={"https"},
+        require_tld=True,
+        validate=validate.Length(max=2048),
+    )
+    environment = fields.Enum(Environment, by_value=True, required=True)
+    sandbox = StrictBoolean(required=True)
+
+
+class IssuedCredentialsResponse(TenantAdminView):
+    """Carries the secret: shown this once, never again."""
+
+    app_id = fields.UUID(data_key="appId")
+    app_secret = fields.String(data_key="appSecret")
+
+
+def credentials_body(issued: IssuedCredentials) -> dict[str, Any]:
+    return {
+        **asdict(issued.tenant),
+        "app_id": issued.tenant.tenant_id,
+        "app_secret": issued.app_secret,
+    }
+
+
+class Jwks(Schema):
+    keys = fields.List(fields.Dict())
+
+
+class Health(Schema):
+    status = fields.String()

@@ -1,0 +1,30 @@
+from typing import Any
+
+from flask import request
+
+from api.auth import tenant_claims
+from api.context import services
+from api.parsing import Blueprint
+from api.schemas import LoginRequest, LoginResponse, TenantProfile
+
+blueprint = Blueprint("tenants", __name__, url_prefix="/tenants", description="Tenant sign-in")
+
+
+@blueprint.post("/login")
+@blueprint.arguments(LoginRequest)
+@blueprint.response(200, LoginResponse)
+@blueprint.alt_response(401, description="unknown application or wrong secret")
+def login(credentials: dict[str, Any]) -> Any:
+    """Exchange appName and appSecret for a 24-hour access token."""
+    return services().ledger.login(
+        credentials["app_name"], credentials["app_secret"], client_ip=request.remote_addr
+    )
+
+
+@blueprint.get("/me")
+@blueprint.response(200, TenantProfile)
+@blueprint.alt_response(401, description="missing, malformed, tampered or expired token")
+@blueprint.doc(security=[{"tenantToken": []}])
+def me() -> Any:
+    """The tenant the access token was issued to."""
+    return services().queries.profile(tenant_claims().tenant_id)
