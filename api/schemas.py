@@ -1,5 +1,6 @@
 """Request and response shapes. Field names on the wire are the contract's camelCase."""
 
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
@@ -7,8 +8,10 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from application.ledger import IssuedCredentials
-from domain.app_name import MAX_LENGTH, MIN_LENGTH
+from domain.app_name import MAX_LENGTH, canonical_app_name
+from domain.errors import DomainError
 from domain.tenant import Environment
+from domain.webhook import check_webhook_url
 
 
 class StrictBoolean(fields.Boolean):
@@ -31,10 +34,22 @@ class Timestamp(fields.Field):
         return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _domain_rule(check: Callable[[str], object]) -> Callable[[str], None]:
+    """A field validator that applies a rule the domain owns, so both say the same thing."""
+
+    def validator(value: str) -> None:
+        try:
+            check(value)
+        except DomainError as error:
+            raise ValidationError(str(error)) from None
+
+    return validator
+
+
 def _app_name(**kwargs: Any) -> fields.String:
     return fields.String(
         data_key="appName",
-        validate=validate.Length(min=MIN_LENGTH, max=MAX_LENGTH),
+        validate=_domain_rule(canonical_app_name),
         metadata={
             "example": "my-saas-app",
             "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$",
@@ -100,7 +115,7 @@ class RegisterTenantRequest(Schema):
         required=True,
         schemes={"https"},
         require_tld=True,
-        validate=validate.Length(max=2048),
+        validate=_domain_rule(check_webhook_url),
     )
     environment = fields.Enum(Environment, by_value=True, required=True)
     sandbox = StrictBoolean(required=True)

@@ -1,5 +1,5 @@
-"""Feeds the ledger's events to a projection: the library's subscription where the store
-offers one (PostgreSQL, in-memory), polling the notification log where it does not (SQLite)."""
+"""Feeds the ledger's events to a projection: the library's subscription (LISTEN/NOTIFY) on
+PostgreSQL, polling the notification log elsewhere (SQLite has no subscriptions)."""
 
 import logging
 import threading
@@ -20,11 +20,13 @@ class Projector:
         app: Application[Any],
         projection: Projection[Any],
         *,
+        subscribe: bool,
         poll_interval: float = 0.1,
     ) -> None:
         self._app = app
         self._projection = projection
         self._view = projection.view
+        self._subscribe = subscribe
         self._poll_interval = poll_interval
 
     @property
@@ -52,12 +54,10 @@ class Projector:
 
     def run(self, stop: threading.Event) -> None:
         """Follow the log until stop is set."""
-        try:
-            subscription = ApplicationSubscription(self._app, gt=self.position)
-        except NotImplementedError:
-            self._poll(stop)
+        if self._subscribe:
+            self._follow(ApplicationSubscription(self._app, gt=self.position), stop)
         else:
-            self._follow(subscription, stop)
+            self._poll(stop)
 
     def _poll(self, stop: threading.Event) -> None:
         while not stop.is_set():

@@ -54,6 +54,7 @@ class AccessTokens:
 
     def mint(self, *, tenant_id: uuid.UUID, app_name: str, issued_at: datetime) -> MintedToken:
         jti = str(uuid.uuid4())
+        issued_at = issued_at.replace(microsecond=0)  # JWT times are whole seconds
         expires_at = issued_at + TOKEN_LIFETIME
         claims = {
             "iss": self._issuer,

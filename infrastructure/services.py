@@ -32,7 +32,10 @@ class Services:
     tokens: AccessTokens
 
     def projector(self) -> Projector:
-        return Projector(self.ledger, TenantsProjection(self.view))
+        # The in-memory store's subscription can miss an event recorded while it starts.
+        return Projector(
+            self.ledger, TenantsProjection(self.view), subscribe=self.settings.uses_postgres
+        )
 
     def close(self) -> None:
         self.ledger.close()
