@@ -5,7 +5,7 @@ import uuid
 
 import flask_smorest
 from flask import Flask, Response, g, request
-from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import admin, health, tenants
@@ -62,11 +62,14 @@ def _assign_request_id() -> None:
 
 
 def _require_json_body() -> None:
-    has_body = bool(request.content_length) or "chunked" in request.headers.get(
-        "Transfer-Encoding", ""
-    )
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    has_body = bool(request.content_length) or chunked
     if request.method in {"POST", "PUT", "PATCH"} and has_body and not request.is_json:
         raise UnsupportedMediaType("send the body as application/json")
+    # Werkzeug stops reading a body of unknown length at the limit without complaint.
+    limit = request.max_content_length
+    if chunked and limit is not None and len(request.get_data(cache=True)) >= limit:
+        raise RequestEntityTooLarge()
 
 
 def _secure_headers(response: Response) -> Response:

@@ -18,8 +18,6 @@ from api.schemas import IssuedCredentialsResponse, RegisterTenantRequest, creden
 from application.errors import ApplicationError
 from application.ledger import IssuedCredentials
 from domain.errors import DomainError
-from infrastructure.keys import load_pepper, load_signing_key
-from infrastructure.persistence import prepare_storage
 from infrastructure.services import Services, build_services
 from infrastructure.settings import ConfigurationError, Settings
 
@@ -55,11 +53,10 @@ def serve(host: str, port: int, workers: int, projector: bool) -> None:
     from api.server import serve as run_server
 
     settings = Settings.from_environ()
-    # Fail here, once, with a clear message rather than in every worker; and create the
-    # development keys before several workers race to.
-    prepare_storage(settings)
-    load_signing_key(settings)
-    load_pepper(settings)
+    # Once, before the fork: fail here with a clear message rather than in every worker, and
+    # create keys and tables before several workers race to (the library's table creation
+    # is not safe to run concurrently).
+    build_services(settings).close()
     run_server(settings, host=host, port=port, workers=workers, projector=projector)
 
 
