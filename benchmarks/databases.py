@@ -36,7 +36,7 @@ def postgres_unreachable_reason() -> str | None:
         with psycopg.connect(POSTGRES_CONNINFO) as connection:
             connection.execute("SELECT 1")
     except psycopg.Error as error:
-        return f"PostgreSQL at 127.0.0.1:5432 is not reachable: {str(error).strip()}"
+        return f"PostgreSQL at 127.0.0.1:5432 is not reachable: {' '.join(str(error).split())}"
     return None
 
 

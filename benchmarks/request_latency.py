@@ -1,8 +1,6 @@
 """Login and /tenants/me through the Flask app, each against the plain SQL it cannot beat:
 a login writes one event (vs one INSERT+COMMIT), /tenants/me reads one row (vs a key lookup)."""
 
-from dataclasses import dataclass
-
 from benchmarks import report
 from benchmarks.databases import Database
 from benchmarks.ledger_app import RunningLedger
@@ -14,15 +12,7 @@ ME_BATCH = 50
 ME_ROUNDS = 10
 
 
-@dataclass(frozen=True)
-class RequestLatency:
-    login: float
-    insert_commit: float
-    me: float
-    select_by_key: float
-
-
-def run(ledger: RunningLedger, database: Database) -> RequestLatency:
+def run(ledger: RunningLedger, database: Database) -> None:
     report.heading(f"2. Login and /tenants/me through the Flask app: {database.name}")
     tenant = ledger.register_tenant()
     token = ledger.login(tenant)
@@ -48,4 +38,3 @@ def run(ledger: RunningLedger, database: Database) -> RequestLatency:
     report.line("GET /tenants/me", report.millis(me))
     report.line("  baseline: primary-key SELECT", report.millis(select_by_key))
     report.line("  /tenants/me / baseline", report.ratio(me, select_by_key))
-    return RequestLatency(login, insert_commit, me, select_by_key)

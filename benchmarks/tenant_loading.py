@@ -47,14 +47,14 @@ def run(ledger: RunningLedger, database: Database, *, logins: int, deadline: Dea
     with_snapshot = median_seconds_per_op(load, ops=1, repeats=LOAD_REPEATS)
     without_snapshots = median_seconds_per_op(replay, ops=1, repeats=REPLAY_REPEATS)
     report.line(
-        f"get_tenant_aggregate, {latest.version - snapshot} events after it",
+        f"get_tenant_aggregate: snapshot + {latest.version - snapshot} events",
         report.millis(with_snapshot),
     )
     interval = TenantLedger.snapshotting_intervals[Tenant]
     if snapshot > interval:
         worst = median_seconds_per_op(lambda: load(snapshot - 1), ops=1, repeats=LOAD_REPEATS)
         report.line(
-            f"  at version {snapshot - 1}, {interval - 1} events after a snapshot",
+            f"  at version {snapshot - 1}: snapshot + {interval - 1} events",
             report.millis(worst),
         )
     report.line("replay of all events, snapshots ignored", report.millis(without_snapshots))
