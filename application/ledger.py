@@ -1,5 +1,6 @@
 """TenantLedger: the event-sourced application. Each command is get -> change -> save."""
 
+import functools
 import hmac
 import random
 import time
@@ -82,6 +83,8 @@ class TenantLedger(Application[UUID]):
         self._clock = clock
         # Compared against when the app name is unknown, so that both failures cost the same.
         self._decoy_hash = hasher.hash(generate_secret())
+        # A name, once claimed, names the same tenant forever: safe to remember per process.
+        self._tenant_id_by_name = functools.lru_cache(maxsize=10_000)(self._claimed_tenant_id)
 
     def register_tenant(
         self,
@@ -192,11 +195,15 @@ class TenantLedger(Application[UUID]):
 
     def _tenant_id_for_name(self, app_name: str) -> UUID | None:
         try:
-            canonical = canonical_app_name(app_name)
-        except InvalidAppNameError:
+            return self._tenant_id_by_name(canonical_app_name(app_name))
+        except (InvalidAppNameError, LookupError):
             return None
-        index = self._find_index(canonical)
-        return index.tenant_id if index is not None else None
+
+    def _claimed_tenant_id(self, canonical_name: str) -> UUID:
+        index = self._find_index(canonical_name)
+        if index is None:
+            raise LookupError(canonical_name)  # not cached: the name may be claimed later
+        return index.tenant_id
 
     def _find_index(self, canonical_name: str) -> AppNameIndex | None:
         try:

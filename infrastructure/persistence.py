@@ -11,6 +11,14 @@ from infrastructure.settings import ConfigurationError, Settings
 
 
 def event_store_env(settings: Settings) -> dict[str, str]:
+    # Cached aggregates are fast-forwarded from the store on every get, so a cache per worker
+    # stays correct beside other workers and hosts; it spares replaying events since the last
+    # snapshot on each login.
+    cache = {"AGGREGATE_CACHE_MAXSIZE": str(settings.aggregate_cache_size)}
+    return {**_store_env(settings), **cache}
+
+
+def _store_env(settings: Settings) -> dict[str, str]:
     if settings.uses_postgres:
         return _postgres_env(settings)
     if settings.database_url.startswith("sqlite:///"):
@@ -24,7 +32,7 @@ def event_store_env(settings: Settings) -> dict[str, str]:
 
 def view_env(settings: Settings) -> dict[str, str]:
     """SQLite tables are not prefixed, so the read model lives in a file of its own there."""
-    env = event_store_env(settings)
+    env = _store_env(settings)
     if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
         events = Path(env["SQLITE_DBNAME"])
         env["SQLITE_DBNAME"] = str(events.with_name(events.stem + "-views" + events.suffix))
@@ -61,7 +69,6 @@ def _postgres_env(settings: Settings) -> dict[str, str]:
         "POSTGRES_CONNECT_TIMEOUT": "5",
         "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),
         "POSTGRES_MAX_OVERFLOW": str(settings.postgres_pool_size),
-        "POSTGRES_PRE_PING": "y",
     }
 
 

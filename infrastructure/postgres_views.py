@@ -64,7 +64,7 @@ class PostgresTenantsView(PostgresTrackingRecorder, TenantsView):
             self._insert_tracking(cursor, tracking)
 
     def get_tenant(self, tenant_id: UUID) -> TenantRow | None:
-        with self.datastore.transaction(commit=False) as cursor:
+        with self.datastore.get_connection() as connection, connection.cursor() as cursor:
             cursor.execute(
                 SQL("SELECT {} FROM {} WHERE tenant_id = %s").format(_COLUMNS, self._table),
                 (tenant_id,),
@@ -74,7 +74,7 @@ class PostgresTenantsView(PostgresTrackingRecorder, TenantsView):
         return _row(found) if found else None
 
     def list_tenants(self, *, after: str | None, limit: int) -> list[TenantRow]:
-        with self.datastore.transaction(commit=False) as cursor:
+        with self.datastore.get_connection() as connection, connection.cursor() as cursor:
             cursor.execute(
                 SQL(
                     "SELECT {} FROM {} WHERE canonical_name > %s ORDER BY canonical_name LIMIT %s"

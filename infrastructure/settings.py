@@ -23,6 +23,7 @@ class Settings:
     view_wait_seconds: float
     trusted_proxy_hops: int
     postgres_pool_size: int
+    aggregate_cache_size: int
 
     @property
     def uses_postgres(self) -> bool:
@@ -44,6 +45,7 @@ class Settings:
             view_wait_seconds=float(env.get("LEDGER_VIEW_WAIT_SECONDS", "2")),
             trusted_proxy_hops=_int(env, "LEDGER_TRUSTED_PROXY_HOPS", 0),
             postgres_pool_size=_int(env, "LEDGER_POSTGRES_POOL_SIZE", 5),
+            aggregate_cache_size=_int(env, "LEDGER_AGGREGATE_CACHE_SIZE", 10_000),
         )
 
 
