@@ -23,3 +23,21 @@ class SecretHasher:
 
     def hash(self, secret: str) -> str:
         return hmac.new(self._pepper, secret.encode(), hashlib.sha256).hexdigest()
+
+
+def fingerprint(secret: str) -> str:
+    """A short public mark of a secret: lets an auditor (or the tenant, who can compute it)
+    tell which secret was in force, without revealing anything usable."""
+    return hashlib.sha256(secret.encode()).hexdigest()[:12]
+
+
+class EventSealer:
+    """Chains each Tenant event to the previous one with a keyed digest, so an edit made
+    directly in the database cannot be hidden by recomputing the chain without the key."""
+
+    def __init__(self, pepper: bytes) -> None:
+        self._key = hmac.new(pepper, b"tenant-ledger event chain", hashlib.sha256).digest()
+
+    def __call__(self, previous_digest: str, content: bytes) -> str:
+        message = previous_digest.encode() + b"\n" + content
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()

@@ -14,7 +14,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 
 from application.clock import Clock
-from application.credentials import SecretHasher, generate_secret
+from application.credentials import EventSealer, SecretHasher, fingerprint, generate_secret
 from application.errors import (
     AdminAuthenticationError,
     AppNameTakenError,
@@ -74,11 +74,13 @@ class TenantLedger(Application[UUID]):
         env: dict[str, str] | None = None,
         *,
         hasher: SecretHasher,
+        sealer: EventSealer,
         tokens: AccessTokens,
         clock: Clock,
     ) -> None:
         super().__init__(env)
         self._hasher = hasher
+        self.sealer = sealer
         self._tokens = tokens
         self._clock = clock
         # Compared against when the app name is unknown, so that both failures cost the same.
@@ -108,21 +110,29 @@ class TenantLedger(Application[UUID]):
             environment=environment,
             sandbox=sandbox,
             secret_hash=self._hasher.hash(secret),
+            secret_fingerprint=fingerprint(secret),
             registered_by=actor,
             at=self._clock.now(),
+            seal=self.sealer,
         )
         index = AppNameIndex(canonical_name=canonical, tenant_id=tenant.id)
         try:
             recordings = self.save(tenant, index)
         except IntegrityError:
             raise AppNameTakenError(f"appName {app_name!r} is already registered") from None
-        return IssuedCredentials(_details(tenant), secret, recordings[-1].notification.id)
+        return IssuedCredentials(details_of(tenant), secret, recordings[-1].notification.id)
 
     def rotate_secret(self, tenant_id: UUID, *, actor: str) -> IssuedCredentials:
         secret = generate_secret()
         secret_hash = self._hasher.hash(secret)
         tenant = self.get_tenant_aggregate(tenant_id)
-        tenant.rotate_secret(secret_hash=secret_hash, rotated_by=actor, at=self._clock.now())
+        tenant.rotate_secret(
+            secret_hash=secret_hash,
+            secret_fingerprint=fingerprint(secret),
+            rotated_by=actor,
+            at=self._clock.now(),
+            seal=self.sealer,
+        )
         try:
             recordings = self.save(tenant)
         except IntegrityError:
@@ -130,7 +140,7 @@ class TenantLedger(Application[UUID]):
             raise ConcurrentModificationError(
                 "the tenant changed while its secret was being rotated; try again"
             ) from None
-        return IssuedCredentials(_details(tenant), secret, recordings[-1].notification.id)
+        return IssuedCredentials(details_of(tenant), secret, recordings[-1].notification.id)
 
     def login(self, app_name: str, app_secret: str, *, client_ip: str | None) -> IssuedToken:
         presented_hash = self._hasher.hash(app_secret)
@@ -145,7 +155,11 @@ class TenantLedger(Application[UUID]):
             now = self._clock.now()
             minted = self._tokens.mint(tenant_id=tenant.id, app_name=tenant.app_name, issued_at=now)
             tenant.issue_token(
-                jti=minted.jti, expires_at=minted.expires_at, client_ip=client_ip, at=now
+                jti=minted.jti,
+                expires_at=minted.expires_at,
+                client_ip=client_ip,
+                at=now,
+                seal=self.sealer,
             )
             return tenant, minted, self.save(tenant)
 
@@ -159,7 +173,7 @@ class TenantLedger(Application[UUID]):
         )
 
     def tenant_details(self, tenant_id: UUID, *, version: int | None = None) -> TenantDetails:
-        return _details(self.get_tenant_aggregate(tenant_id, version=version))
+        return details_of(self.get_tenant_aggregate(tenant_id, version=version))
 
     def get_tenant_aggregate(self, tenant_id: UUID, *, version: int | None = None) -> Tenant:
         try:
@@ -225,7 +239,7 @@ def _retry_on_conflict(attempt: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
-def _details(tenant: Tenant) -> TenantDetails:
+def details_of(tenant: Tenant) -> TenantDetails:
     return TenantDetails(
         tenant_id=tenant.id,
         app_name=tenant.app_name,

@@ -7,7 +7,7 @@ from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.utils import Environment
 
 from application.clock import Clock
-from application.credentials import SecretHasher
+from application.credentials import EventSealer, SecretHasher
 from application.ledger import TenantLedger
 from application.projection import TenantsProjection
 from application.projector import Projector
@@ -47,9 +47,11 @@ class Services:
 def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
     prepare_storage(settings)
     tokens = AccessTokens(load_signing_key(settings), settings.issuer, settings.audience)
+    pepper = load_pepper(settings)
     ledger = TenantLedger(
         event_store_env(settings),
-        hasher=SecretHasher(load_pepper(settings)),
+        hasher=SecretHasher(pepper),
+        sealer=EventSealer(pepper),
         tokens=tokens,
         clock=clock or SystemClock(),
     )
