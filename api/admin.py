@@ -1,3 +1,4 @@
+from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
@@ -7,11 +8,14 @@ from api.auth import require_admin
 from api.context import services
 from api.parsing import Blueprint
 from api.schemas import (
+    AuditPage,
+    AuditPageQuery,
     IssuedCredentialsResponse,
     RegisterTenantRequest,
     TenantAdminView,
     TenantPage,
     TenantPageQuery,
+    TenantQuery,
     credentials_body,
 )
 
@@ -46,12 +50,28 @@ def list_tenants(page: dict[str, Any]) -> Any:
 
 
 @blueprint.get("/tenants/<uuid:tenant_id>")
+@blueprint.arguments(TenantQuery, location="query")
 @blueprint.response(200, TenantAdminView)
 @blueprint.doc(security=ADMIN_SECURITY)
 @require_admin
-def get_tenant(tenant_id: UUID) -> Any:
-    """One tenant, read from its events."""
-    return services().ledger.tenant_details(tenant_id)
+def get_tenant(query: dict[str, Any], tenant_id: UUID) -> Any:
+    """One tenant, read from its events; with `at`, as it stood at that moment."""
+    if query["at"] is None:
+        return services().ledger.tenant_details(tenant_id)
+    state = services().audit.state_at(tenant_id, query["at"])
+    return {**asdict(state.tenant), "as_of": state.at}
+
+
+@blueprint.get("/tenants/<uuid:tenant_id>/events")
+@blueprint.arguments(AuditPageQuery, location="query")
+@blueprint.response(200, AuditPage)
+@blueprint.doc(security=ADMIN_SECURITY)
+@require_admin
+def tenant_events(page: dict[str, Any], tenant_id: UUID) -> Any:
+    """The tenant's events in order. Secrets appear only as a version and a fingerprint."""
+    entries = services().audit.history(tenant_id, after_version=page["after"], limit=page["limit"])
+    next_after = entries[-1].version if len(entries) == page["limit"] else None
+    return {"items": entries, "next_after": next_after}
 
 
 @blueprint.post("/tenants/<uuid:tenant_id>/rotate-secret")

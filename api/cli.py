@@ -3,22 +3,18 @@
 import getpass
 import json
 import logging
-import signal
 import sys
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from uuid import UUID
 
 import click
 from marshmallow import ValidationError
 
+from api.audit_commands import audit, verify
+from api.cli_support import fail, ledger_services
+from api.projection_commands import projections
 from api.schemas import IssuedCredentialsResponse, RegisterTenantRequest, credentials_body
-from application.errors import ApplicationError
 from application.ledger import IssuedCredentials
-from domain.errors import DomainError
-from infrastructure.services import Services, build_services
+from infrastructure.services import build_services
 from infrastructure.settings import ConfigurationError, Settings
 
 logger = logging.getLogger("ledger")
@@ -69,7 +65,7 @@ def admin() -> None:
 @click.argument("name")
 def create_token(name: str) -> None:
     """Create an admin token for NAME and print it (it is stored only as a hash)."""
-    with _services() as services:
+    with ledger_services() as services:
         click.echo(services.ledger.create_admin_token(name))
 
 
@@ -109,8 +105,8 @@ def register(
             }
         )
     except ValidationError as error:
-        _fail(f"invalid registration: {json.dumps(error.messages)}")
-    with _services() as services:
+        fail(f"invalid registration: {json.dumps(error.messages)}")
+    with ledger_services() as services:
         issued = services.ledger.register_tenant(**registration, actor=actor)
         _print_credentials(issued)
 
@@ -120,53 +116,8 @@ def register(
 @click.option("--actor", default=_default_actor, help="Recorded as who rotated the secret.")
 def rotate_secret(tenant_id: UUID, actor: str) -> None:
     """Give a tenant a new secret; prints it as JSON (shown only now)."""
-    with _services() as services:
+    with ledger_services() as services:
         _print_credentials(services.ledger.rotate_secret(tenant_id, actor=actor))
-
-
-@cli.group()
-def projections() -> None:
-    """Read models built from the events."""
-
-
-@projections.command("run")
-def run_projections() -> None:
-    """Follow the event log and keep the read models up to date (run one per database)."""
-    stop = threading.Event()
-    for signal_number in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signal_number, lambda *_: stop.set())
-    while not stop.is_set():
-        try:
-            with _services() as services:
-                projector = services.projector()
-                logger.info("projector following from position %s", projector.position)
-                projector.run(stop)
-        except Exception:
-            logger.exception("projector failed; starting again in 1s")
-            stop.wait(1)
-
-
-@projections.command("rebuild")
-def rebuild_projections() -> None:
-    """Empty the read models and replay every event into them."""
-    with _services() as services:
-        started = time.perf_counter()
-        services.view.reset()
-        applied = services.projector().catch_up()
-        elapsed = time.perf_counter() - started
-        rate = applied / elapsed if elapsed else 0.0
-        click.echo(f"rebuilt tenants view from {applied} events in {elapsed:.2f}s ({rate:.0f}/s)")
-
-
-@contextmanager
-def _services() -> Iterator[Services]:
-    services = build_services(Settings.from_environ())
-    try:
-        yield services
-    except (ApplicationError, DomainError) as error:
-        _fail(str(error))
-    finally:
-        services.close()
 
 
 def _print_credentials(issued: IssuedCredentials) -> None:
@@ -174,9 +125,9 @@ def _print_credentials(issued: IssuedCredentials) -> None:
     click.echo(json.dumps(payload, indent=2, sort_keys=True))
 
 
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
+cli.add_command(projections)
+cli.add_command(audit)
+cli.add_command(verify)
 
 
 if __name__ == "__main__":

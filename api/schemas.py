@@ -2,11 +2,12 @@
 
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from application.audit import MAX_HISTORY_PAGE, format_timestamp
 from application.ledger import IssuedCredentials
 from domain.app_name import MAX_LENGTH, canonical_app_name
 from domain.errors import DomainError
@@ -31,7 +32,7 @@ class Timestamp(fields.Field):
             return None
         if not isinstance(value, datetime):
             raise ValidationError("not a datetime")
-        return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return format_timestamp(value)
 
 
 def _domain_rule(check: Callable[[str], object]) -> Callable[[str], None]:
@@ -89,6 +90,47 @@ class TenantProfile(Schema):
 class TenantAdminView(TenantProfile):
     contact_email = fields.String(data_key="contactEmail")
     secret_version = fields.Integer(data_key="secretVersion")
+    secret_fingerprint = fields.String(
+        data_key="secretFingerprint",
+        metadata={"description": "first 12 hex digits of SHA-256 of the secret in force"},
+    )
+    tokens_issued = fields.Integer(data_key="tokensIssued")
+    version = fields.Integer(metadata={"description": "number of events the tenant has"})
+    as_of = Timestamp(data_key="asOf", metadata={"description": "only with ?at="})
+
+
+class TenantQuery(Schema):
+    at = fields.AwareDateTime(
+        load_default=None,
+        metadata={"description": "reconstruct the tenant as of this moment, from its events"},
+    )
+
+
+class AuditEntrySchema(Schema):
+    tenant_id = fields.UUID(data_key="tenantId")
+    version = fields.Integer()
+    type = fields.String(metadata={"example": "SecretRotated"})
+    occurred_at = Timestamp(data_key="occurredAt")
+    actor = fields.String()
+    details = fields.Dict()
+
+
+class ExportedEntrySchema(AuditEntrySchema):
+    position = fields.Integer(metadata={"description": "global position in the event log"})
+
+
+class AuditPage(Schema):
+    items = fields.List(fields.Nested(AuditEntrySchema))
+    next_after = fields.Integer(
+        data_key="nextAfter",
+        allow_none=True,
+        metadata={"description": "pass as `after` for the next page; null on the last page"},
+    )
+
+
+class AuditPageQuery(Schema):
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_HISTORY_PAGE))
 
 
 class TenantPage(Schema):

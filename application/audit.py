@@ -33,9 +33,7 @@ class AuditEntry:
 @dataclass(frozen=True)
 class TenantAsOf:
     at: datetime
-    version: int
     tenant: TenantDetails
-    secret_fingerprint: str
 
 
 @dataclass(frozen=True)
@@ -116,7 +114,7 @@ class TenantAudit:
         if version == 0:
             raise TenantNotFoundError(f"tenant {tenant_id} was not registered yet at {at}")
         tenant = self._ledger.get_tenant_aggregate(tenant_id, version=version)
-        return TenantAsOf(at, version, details_of(tenant), tenant.secret_fingerprint)
+        return TenantAsOf(at, details_of(tenant))
 
     def changes_between(self, tenant_id: UUID, start: datetime, end: datetime) -> list[AuditEntry]:
         """Every event after start, up to and including end."""

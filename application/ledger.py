@@ -42,6 +42,7 @@ class TenantDetails:
     sandbox: bool
     status: str
     secret_version: int
+    secret_fingerprint: str
     created_at: datetime
     tokens_issued: int
     version: int
@@ -249,6 +250,7 @@ def details_of(tenant: Tenant) -> TenantDetails:
         sandbox=tenant.sandbox,
         status=tenant.status,
         secret_version=tenant.secret_version,
+        secret_fingerprint=tenant.secret_fingerprint,
         created_at=tenant.created_on,
         tokens_issued=tenant.tokens_issued,
         version=tenant.version,

@@ -3,6 +3,7 @@ PostgreSQL, polling the notification log elsewhere (SQLite has no subscriptions)
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from eventsourcing.application import Application
@@ -33,15 +34,20 @@ class Projector:
     def position(self) -> int:
         return self._view.max_tracking_id(self._app.name) or 0
 
-    def catch_up(self) -> int:
-        """Apply every event recorded so far that the view has not seen; return how many."""
+    def catch_up(
+        self, *, stop: int | None = None, on_batch: Callable[[int], None] | None = None
+    ) -> int:
+        """Apply every event recorded so far (up to position `stop`) that the view has not
+        seen; return how many. on_batch is told how many each batch applied."""
         applied = 0
         while True:
             notifications = self._app.recorder.select_notifications(
-                start=self.position, limit=BATCH_SIZE, inclusive_of_start=False
+                start=self.position, limit=BATCH_SIZE, stop=stop, inclusive_of_start=False
             )
             if not notifications:
                 return applied
+            if on_batch is not None:
+                on_batch(len(notifications))
             for notification in notifications:
                 event = self._app.mapper.to_domain_event(notification)
                 try:
@@ -54,10 +60,15 @@ class Projector:
 
     def run(self, stop: threading.Event) -> None:
         """Follow the log until stop is set."""
-        if self._subscribe:
-            self._follow(ApplicationSubscription(self._app, gt=self.position), stop)
-        else:
+        if not self._subscribe:
             self._poll(stop)
+            return
+        while not stop.is_set():
+            try:
+                self._follow(ApplicationSubscription(self._app, gt=self.position), stop)
+            except IntegrityError:
+                # The view moved past us (a rebuild was swapped in): follow on from there.
+                logger.info("view advanced by another writer; resuming at %s", self.position)
 
     def _poll(self, stop: threading.Event) -> None:
         while not stop.is_set():

@@ -1,6 +1,7 @@
 """The tenants read model: what /tenants/me and the admin listing read."""
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -45,3 +46,19 @@ class TenantsView(TrackingRecorder, ABC):
     @abstractmethod
     def reset(self) -> None:
         """Forget every row and every tracking position, in one transaction."""
+
+    @abstractmethod
+    def replace_all(self, complete: "Completion") -> None:
+        """In one transaction that first locks the view against other writers, call
+        complete(live position, live rows). If it returns rows and a position, they replace
+        every row and the tracking position; if it returns None, nothing changes. Readers see
+        the old rows until the transaction commits, then the new ones."""
+
+    def all_tenants(self) -> Iterator[TenantRow]:
+        after = None
+        while page := self.list_tenants(after=after, limit=500):
+            yield from page
+            after = page[-1].canonical_name
+
+
+Completion = Callable[[int, list[TenantRow]], tuple[Sequence[TenantRow], int] | None]

@@ -6,7 +6,10 @@ from uuid import UUID
 from eventsourcing.persistence import Tracking
 from eventsourcing.popo import POPOTrackingRecorder
 
-from application.views import TenantRow, TenantsView
+from application.ledger import TenantLedger
+from application.views import Completion, TenantRow, TenantsView
+
+_LEDGER = TenantLedger.name
 
 
 class MemoryTenantsView(POPOTrackingRecorder, TenantsView):
@@ -45,3 +48,12 @@ class MemoryTenantsView(POPOTrackingRecorder, TenantsView):
         with self._database_lock:
             self._rows.clear()
             self._max_tracking_ids.clear()
+
+    def replace_all(self, complete: Completion) -> None:
+        with self._database_lock:
+            live_rows = sorted(self._rows.values(), key=lambda row: row.canonical_name)
+            replacement = complete(self._max_tracking_ids[_LEDGER] or 0, live_rows)
+            if replacement is not None:
+                rows, position = replacement
+                self._rows = {row.tenant_id: row for row in rows}
+                self._max_tracking_ids[_LEDGER] = position

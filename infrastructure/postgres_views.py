@@ -6,8 +6,10 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
-from application.views import TenantRow, TenantsView
+from application.ledger import TenantLedger
+from application.views import Completion, TenantRow, TenantsView
 
+_LEDGER = TenantLedger.name
 _COLUMNS = SQL(
     "tenant_id, app_name, canonical_name, contact_email, webhook_url, environment, "
     "sandbox, status, secret_version, created_at, updated_at"
@@ -18,6 +20,9 @@ class PostgresTenantsView(PostgresTrackingRecorder, TenantsView):
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
         self._table = SQL("{}.{}").format(Identifier(datastore.schema), Identifier("tenants"))
+        self._insert = SQL("INSERT INTO {} ({}) VALUES ({})").format(
+            self._table, _COLUMNS, SQL(", ").join([SQL("%s")] * 11)
+        )
         self.sql_create_statements.append(
             SQL(
                 "CREATE TABLE IF NOT EXISTS {} ("
@@ -31,24 +36,7 @@ class PostgresTenantsView(PostgresTrackingRecorder, TenantsView):
 
     def insert_tenant(self, row: TenantRow, tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as cursor:
-            cursor.execute(
-                SQL("INSERT INTO {} ({}) VALUES ({})").format(
-                    self._table, _COLUMNS, SQL(", ").join([SQL("%s")] * 11)
-                ),
-                (
-                    row.tenant_id,
-                    row.app_name,
-                    row.canonical_name,
-                    row.contact_email,
-                    row.webhook_url,
-                    row.environment,
-                    row.sandbox,
-                    row.status,
-                    row.secret_version,
-                    row.created_at,
-                    row.updated_at,
-                ),
-            )
+            cursor.execute(self._insert, _values(row))
             self._insert_tracking(cursor, tracking)
 
     def update_secret_version(
@@ -83,6 +71,37 @@ class PostgresTenantsView(PostgresTrackingRecorder, TenantsView):
             )
             return [_row(found) for found in cursor.fetchall()]
 
+    def replace_all(self, complete: Completion) -> None:
+        tracking = SQL("{}.{}").format(
+            Identifier(self.datastore.schema), Identifier(self.tracking_table_name)
+        )
+        with self.datastore.transaction(commit=True) as cursor:
+            # EXCLUSIVE blocks other writers (the projector) but not readers, who keep seeing
+            # the old rows until the commit.
+            cursor.execute(SQL("LOCK TABLE {}, {} IN EXCLUSIVE MODE").format(self._table, tracking))
+            cursor.execute(
+                SQL("SELECT notification_id FROM {} WHERE application_name = %s").format(tracking),
+                (_LEDGER,),
+            )
+            found = cursor.fetchone()
+            live_position = found["notification_id"] if found else 0
+            cursor.execute(
+                SQL("SELECT {} FROM {} ORDER BY canonical_name").format(_COLUMNS, self._table)
+            )
+            replacement = complete(live_position, [_row(row) for row in cursor.fetchall()])
+            if replacement is None:
+                return
+            rows, position = replacement
+            cursor.execute(SQL("DELETE FROM {}").format(self._table))
+            cursor.executemany(self._insert, [_values(row) for row in rows])
+            cursor.execute(
+                SQL(
+                    "INSERT INTO {} VALUES (%s, %s) ON CONFLICT (application_name) "
+                    "DO UPDATE SET notification_id = excluded.notification_id"
+                ).format(tracking),
+                (_LEDGER, position),
+            )
+
     def reset(self) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(SQL("DELETE FROM {}").format(self._table))
@@ -91,6 +110,22 @@ class PostgresTenantsView(PostgresTrackingRecorder, TenantsView):
                     Identifier(self.datastore.schema), Identifier(self.tracking_table_name)
                 )
             )
+
+
+def _values(row: TenantRow) -> tuple[Any, ...]:
+    return (
+        row.tenant_id,
+        row.app_name,
+        row.canonical_name,
+        row.contact_email,
+        row.webhook_url,
+        row.environment,
+        row.sandbox,
+        row.status,
+        row.secret_version,
+        row.created_at,
+        row.updated_at,
+    )
 
 
 def _row(found: Any) -> TenantRow:

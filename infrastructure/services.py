@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.utils import Environment
 
+from application.audit import TenantAudit
 from application.clock import Clock
 from application.credentials import EventSealer, SecretHasher
 from application.ledger import TenantLedger
@@ -30,6 +31,7 @@ class Services:
     view: TenantsView
     queries: TenantQueries
     tokens: AccessTokens
+    audit: TenantAudit
 
     def projector(self) -> Projector:
         # The in-memory store's subscription can miss an event recorded while it starts.
@@ -57,7 +59,14 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
     )
     view = build_tenants_view(settings)
     queries = TenantQueries(ledger, view, wait_timeout_seconds=settings.view_wait_seconds)
-    return Services(settings=settings, ledger=ledger, view=view, queries=queries, tokens=tokens)
+    return Services(
+        settings=settings,
+        ledger=ledger,
+        view=view,
+        queries=queries,
+        tokens=tokens,
+        audit=TenantAudit(ledger),
+    )
 
 
 def build_tenants_view(settings: Settings) -> TenantsView:

@@ -5,14 +5,17 @@ from uuid import UUID
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
-from application.views import TenantRow, TenantsView
+from application.ledger import TenantLedger
+from application.views import Completion, TenantRow, TenantsView
 
+_LEDGER = TenantLedger.name
 _COLUMNS = (
     "tenant_id, app_name, canonical_name, contact_email, webhook_url, environment, "
     "sandbox, status, secret_version, created_at, updated_at"
 )
 _INSERT = f"INSERT INTO tenants ({_COLUMNS}) VALUES ({', '.join('?' * 11)})"  # noqa: S608
 _SELECT_ONE = f"SELECT {_COLUMNS} FROM tenants WHERE tenant_id = ?"  # noqa: S608 - fixed columns
+_SELECT_ALL = f"SELECT {_COLUMNS} FROM tenants ORDER BY canonical_name"  # noqa: S608
 _SELECT_PAGE = (
     f"SELECT {_COLUMNS} FROM tenants WHERE canonical_name > ? "  # noqa: S608 - fixed columns
     "ORDER BY canonical_name LIMIT ?"
@@ -33,22 +36,7 @@ class SQLiteTenantsView(SQLiteTrackingRecorder, TenantsView):
 
     def insert_tenant(self, row: TenantRow, tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as cursor:
-            cursor.execute(
-                _INSERT,
-                (
-                    str(row.tenant_id),
-                    row.app_name,
-                    row.canonical_name,
-                    row.contact_email,
-                    row.webhook_url,
-                    row.environment,
-                    int(row.sandbox),
-                    row.status,
-                    row.secret_version,
-                    row.created_at.isoformat(),
-                    row.updated_at.isoformat(),
-                ),
-            )
+            cursor.execute(_INSERT, _values(row))
             self._insert_tracking(cursor, tracking)
 
     def update_secret_version(
@@ -72,6 +60,29 @@ class SQLiteTenantsView(SQLiteTrackingRecorder, TenantsView):
             cursor.execute(_SELECT_PAGE, (after or "", limit))
             return [_row(found) for found in cursor.fetchall()]
 
+    def replace_all(self, complete: Completion) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            # A write first, so this transaction holds SQLite's write lock from here on;
+            # readers keep seeing the old rows (WAL) until the commit.
+            cursor.execute(
+                "UPDATE tracking SET notification_id = notification_id WHERE application_name = ?",
+                (_LEDGER,),
+            )
+            cursor.execute(self.select_max_tracking_id_statement, (_LEDGER,))
+            live_position = cursor.fetchone()[0] or 0
+            cursor.execute(_SELECT_ALL)
+            replacement = complete(live_position, [_row(found) for found in cursor.fetchall()])
+            if replacement is None:
+                return
+            rows, position = replacement
+            cursor.execute("DELETE FROM tenants")
+            cursor.executemany(_INSERT, [_values(row) for row in rows])
+            cursor.execute(
+                "INSERT INTO tracking VALUES (?, ?) ON CONFLICT (application_name) "
+                "DO UPDATE SET notification_id = excluded.notification_id",
+                (_LEDGER, position),
+            )
+
     def reset(self) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             _reset(cursor)
@@ -80,6 +91,22 @@ class SQLiteTenantsView(SQLiteTrackingRecorder, TenantsView):
 def _reset(cursor: SQLiteCursor) -> None:
     cursor.execute("DELETE FROM tenants")
     cursor.execute("DELETE FROM tracking WHERE application_name != '__migration__'")
+
+
+def _values(row: TenantRow) -> tuple[Any, ...]:
+    return (
+        str(row.tenant_id),
+        row.app_name,
+        row.canonical_name,
+        row.contact_email,
+        row.webhook_url,
+        row.environment,
+        int(row.sandbox),
+        row.status,
+        row.secret_version,
+        row.created_at.isoformat(),
+        row.updated_at.isoformat(),
+    )
 
 
 def _row(found: Any) -> TenantRow:

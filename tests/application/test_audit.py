@@ -82,11 +82,11 @@ def test_history_of_an_unknown_tenant_is_not_found(audit, services: Services) ->
 def test_state_as_of_a_moment_around_each_change(audit, lifecycle, moment, expected) -> None:
     issued, rotated = lifecycle
     state = audit.state_at(issued.tenant.tenant_id, moment)
-    assert state.version == expected["version"]
+    assert state.tenant.version == expected["version"]
     assert state.tenant.tokens_issued == expected["tokens"]
     assert state.tenant.secret_version == expected["secret"]
     secret = issued.app_secret if expected["secret"] == 1 else rotated.app_secret
-    assert state.secret_fingerprint == fingerprint(secret)
+    assert state.tenant.secret_fingerprint == fingerprint(secret)
     assert state.tenant.status == "active"
     assert state.tenant.webhook_url == "https://acme.io/hooks"
     assert state.tenant.created_at == T0

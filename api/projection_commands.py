@@ -1,0 +1,77 @@
+"""`ledger projections …`: run, rebuild and inspect the read models."""
+
+import logging
+import signal
+import sys
+import threading
+
+import click
+
+from api.cli_support import ledger_services
+from application.rebuild import rebuild_tenants_view
+from infrastructure.memory_views import MemoryTenantsView
+
+logger = logging.getLogger("ledger")
+
+
+@click.group()
+def projections() -> None:
+    """Read models built from the events."""
+
+
+@projections.command("run")
+def run_projections() -> None:
+    """Follow the event log and keep the read models up to date (run one per database)."""
+    stop = threading.Event()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda *_: stop.set())
+    while not stop.is_set():
+        try:
+            with ledger_services() as services:
+                projector = services.projector()
+                logger.info("projector following from position %s", projector.position)
+                projector.run(stop)
+        except Exception:
+            logger.exception("projector failed; starting again in 1s")
+            stop.wait(1)
+
+
+@projections.command("rebuild")
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Compare a rebuild with the live read model and report differences; change nothing.",
+)
+def rebuild_projections(verify: bool) -> None:
+    """Replay every event into a fresh tenants read model and swap it in atomically.
+
+    Safe while the API serves: readers see the old rows until the swap commits."""
+    with ledger_services() as services:
+        total = services.ledger.head_position()
+        with click.progressbar(length=total, label="replaying events", file=sys.stderr) as bar:
+            report = rebuild_tenants_view(
+                services.ledger,
+                services.view,
+                MemoryTenantsView(),
+                verify_only=verify,
+                on_batch=bar.update,
+            )
+    rate = f"{report.events} events in {report.seconds:.2f}s ({report.events_per_second:,.0f}/s)"
+    if verify:
+        for difference in report.differences:
+            click.echo(difference)
+        click.echo(f"verified tenants view against {rate}: {len(report.differences)} differences")
+        if report.differences:
+            raise SystemExit(1)
+    else:
+        click.echo(f"rebuilt tenants view from {rate}")
+
+
+@projections.command("status")
+def projections_status() -> None:
+    """Each read model's position in the event log, and how far behind it is."""
+    with ledger_services() as services:
+        head = services.ledger.head_position()
+        position = services.projector().position
+    click.echo(f"{'view':<10} {'position':>10} {'head':>10} {'lag':>8}")
+    click.echo(f"{'tenants':<10} {position:>10} {head:>10} {head - position:>8}")
