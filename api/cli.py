@@ -1,8 +1,10 @@
 """The `ledger` command line."""
 
+import dataclasses
 import getpass
 import json
 import logging
+import os
 import sys
 from uuid import UUID
 
@@ -36,7 +38,13 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="0 lets the system pick a free port (logged as 'Listening at').",
+)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 @click.option(
     "--projector/--no-projector",
@@ -49,6 +57,8 @@ def serve(host: str, port: int, workers: int, projector: bool) -> None:
     from api.server import serve as run_server
 
     settings = Settings.from_environ()
+    if not os.environ.get("LEDGER_ISSUER"):
+        settings = dataclasses.replace(settings, issuer=f"http://{host}:{port}")
     # Once, before the fork: fail here with a clear message rather than in every worker, and
     # create keys and tables before several workers race to (the library's table creation
     # is not safe to run concurrently).

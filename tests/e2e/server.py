@@ -1,8 +1,8 @@
 """Starts `ledger serve` as a real process on a free port, as an operator would."""
 
 import os
+import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,12 +13,7 @@ from pathlib import Path
 import requests
 
 LEDGER = str(Path(sys.executable).with_name("ledger"))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+LISTENING = re.compile(r"Listening at: (http://127\.0\.0\.1:\d+)")
 
 
 def ledger_env(database_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
@@ -29,18 +24,18 @@ def ledger_env(database_url: str, data_dir: Path, **extra: str) -> dict[str, str
 
 @contextmanager
 def ledger_serve(env: dict[str, str], log_path: Path, workers: int = 2) -> Iterator[str]:
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
+    # Port 0: the kernel picks a free port at bind time, so parallel runs cannot collide.
+    offset = log_path.stat().st_size if log_path.exists() else 0
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            [LEDGER, "serve", "--port", str(port), "--workers", str(workers)],
+            [LEDGER, "serve", "--port", "0", "--workers", str(workers)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     try:
-        _wait_until_ready(base_url, process, log_path)
+        base_url = _wait_until_ready(process, log_path, offset)
         yield base_url
     finally:
         process.send_signal(signal.SIGTERM)
@@ -57,15 +52,20 @@ def ledger_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
     )
 
 
-def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+def _wait_until_ready(process: subprocess.Popen[bytes], log_path: Path, offset: int) -> str:
     deadline = time.monotonic() + 30
+    base_url = None
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"ledger serve exited early:\n{log_path.read_text()}")
-        try:
-            if requests.get(f"{base_url}/readyz", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
+        if base_url is None:
+            listening = LISTENING.search(log_path.read_bytes()[offset:].decode(errors="replace"))
+            base_url = listening.group(1) if listening else None
+        else:
+            try:
+                if requests.get(f"{base_url}/readyz", timeout=2).status_code == 200:
+                    return base_url
+            except requests.RequestException:
+                pass
         time.sleep(0.1)
     raise RuntimeError(f"ledger serve did not become ready:\n{log_path.read_text()}")
