@@ -10,8 +10,11 @@ import click
 from api.cli_support import ledger_services
 from application.rebuild import rebuild_tenants_view
 from infrastructure.memory_views import MemoryTenantsView
+from infrastructure.projector_lock import ProjectorLock
+from infrastructure.settings import Settings
 
 logger = logging.getLogger("ledger")
+STANDBY_POLL_SECONDS = 2.0
 
 
 @click.group()
@@ -25,6 +28,16 @@ def run_projections() -> None:
     stop = threading.Event()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: stop.set())
+    with ProjectorLock(Settings.from_environ()) as lock:
+        if not lock.try_acquire():
+            logger.info("another projector follows this database; standing by to take over")
+            while not lock.try_acquire():
+                if stop.wait(STANDBY_POLL_SECONDS):
+                    return
+        _follow_until(stop)
+
+
+def _follow_until(stop: threading.Event) -> None:
     while not stop.is_set():
         try:
             with ledger_services() as services:

@@ -42,7 +42,7 @@ def view_env(settings: Settings) -> dict[str, str]:
 def ensure_postgres_schema(settings: Settings) -> None:
     """The library expects the schema to exist already."""
     env = _postgres_env(settings)
-    with psycopg.connect(_conninfo(settings), autocommit=True) as connection:
+    with psycopg.connect(postgres_conninfo(settings), autocommit=True) as connection:
         connection.execute(
             SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(env["POSTGRES_SCHEMA"]))
         )
@@ -86,7 +86,7 @@ def _conninfo_parts(settings: Settings) -> dict[str, str]:
     return parts
 
 
-def _conninfo(settings: Settings) -> str:
+def postgres_conninfo(settings: Settings) -> str:
     parts = _conninfo_parts(settings)
     parts.pop("schema")
     parts.setdefault("connect_timeout", "5")
