@@ -1,4 +1,5 @@
 from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -10,6 +11,8 @@ from api.parsing import Blueprint
 from api.schemas import (
     AuditPage,
     AuditPageQuery,
+    FailedLoginsQuery,
+    FailedLoginsResponse,
     IssuedCredentialsResponse,
     RegisterTenantRequest,
     TenantAdminView,
@@ -23,6 +26,7 @@ blueprint = Blueprint(
     "admin", __name__, url_prefix="/admin", description="Tenant administration (admin token)"
 )
 ADMIN_SECURITY = [{"adminToken": []}]
+DEFAULT_FAILED_LOGINS_SPAN = timedelta(days=7)
 
 
 @blueprint.post("/tenants")
@@ -81,3 +85,14 @@ def tenant_events(page: dict[str, Any], tenant_id: UUID) -> Any:
 def rotate_secret(tenant_id: UUID) -> Any:
     """Replace the tenant's secret. The new secret is shown once; the old one stops working."""
     return credentials_body(services().ledger.rotate_secret(tenant_id, actor=g.admin_name))
+
+
+@blueprint.get("/tenants/<uuid:tenant_id>/failed-logins")
+@blueprint.arguments(FailedLoginsQuery, location="query")
+@blueprint.response(200, FailedLoginsResponse)
+@blueprint.doc(security=ADMIN_SECURITY)
+@require_admin
+def failed_logins(query: dict[str, Any], tenant_id: UUID) -> Any:
+    """Failed login attempts per hour: how many, and from which client IPs."""
+    since = query["since"] or datetime.now(tz=UTC) - DEFAULT_FAILED_LOGINS_SPAN
+    return {"items": services().audit.failed_logins(tenant_id, since=since)}

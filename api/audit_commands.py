@@ -3,7 +3,7 @@
 import json
 import sys
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -70,6 +70,20 @@ def export(since: datetime | None) -> None:
             if count % PROGRESS_EVERY == 0:
                 click.echo(f"exported {count} events", err=True)
     click.echo(f"exported {count} events", err=True)
+
+
+@audit.command("failed-logins")
+@click.argument("tenant_id", type=click.UUID)
+@click.option("--since", type=Moment(), help="Default: 7 days ago.")
+def failed_logins(tenant_id: UUID, since: datetime | None) -> None:
+    """Failed login attempts on a tenant, per hour, with the client IPs seen."""
+    since = since or datetime.now(tz=UTC) - timedelta(days=7)
+    with ledger_services() as services:
+        windows = services.audit.failed_logins(tenant_id, since=since)
+    click.echo(f"{'hour (UTC)':<24}  {'attempts':>8}  client IPs")
+    for window in windows:
+        ips = ", ".join(window.client_ips)
+        click.echo(f"{format_timestamp(window.window_start):<24}  {window.attempts:>8}  {ips}")
 
 
 @click.command()

@@ -119,6 +119,25 @@ class ExportedEntrySchema(AuditEntrySchema):
     position = fields.Integer(metadata={"description": "global position in the event log"})
 
 
+class FailedLoginWindowSchema(Schema):
+    window_start = Timestamp(data_key="windowStart", metadata={"description": "a whole hour"})
+    attempts = fields.Integer()
+    client_ips = fields.List(
+        fields.String(),
+        data_key="clientIps",
+        metadata={"description": "distinct client IPs in that hour, the first 20"},
+    )
+    last_attempt_at = Timestamp(data_key="lastAttemptAt")
+
+
+class FailedLoginsResponse(Schema):
+    items = fields.List(fields.Nested(FailedLoginWindowSchema))
+
+
+class FailedLoginsQuery(Schema):
+    since = fields.AwareDateTime(load_default=None, metadata={"description": "default: 7 days ago"})
+
+
 class AuditPage(Schema):
     items = fields.List(fields.Nested(AuditEntrySchema))
     next_after = fields.Integer(

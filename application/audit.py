@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import Snapshot
 
 from application.errors import TenantNotFoundError
+from application.failed_logins import FailedLoginWindow
 from application.ledger import TenantDetails, TenantLedger, details_of
 from domain.chain import GENESIS, content_of
 from domain.tenant import Tenant
@@ -107,6 +108,10 @@ class TenantAudit:
         limit = min(max(limit, 1), MAX_HISTORY_PAGE)
         events = self._ledger.events.get(tenant_id, gt=after_version, limit=limit)
         return [audit_entry(event) for event in events]
+
+    def failed_logins(self, tenant_id: UUID, *, since: datetime) -> list[FailedLoginWindow]:
+        self._ledger.get_tenant_aggregate(tenant_id, version=1)  # 404 for what is not a tenant
+        return self._ledger.failed_logins.windows(tenant_id, since=since)
 
     def state_at(self, tenant_id: UUID, at: datetime) -> TenantAsOf:
         """The tenant as it stood at a moment, replayed from its events (not the read model)."""

@@ -6,7 +6,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
@@ -21,6 +21,8 @@ from application.errors import (
     ConcurrentModificationError,
     TenantNotFoundError,
 )
+from application.failed_logins import RETENTION as FAILED_LOGIN_RETENTION
+from application.failed_logins import FailedLogins
 from application.tokens import EXPIRES_IN, AccessTokens
 from domain.admin import AdminToken
 from domain.app_name import AppNameIndex, canonical_app_name
@@ -78,8 +80,11 @@ class TenantLedger(Application[UUID]):
         sealer: EventSealer,
         tokens: AccessTokens,
         clock: Clock,
+        failed_logins: FailedLogins,
     ) -> None:
         super().__init__(env)
+        self.failed_logins = failed_logins
+        self._last_prune: datetime | None = None
         self._hasher = hasher
         self.sealer = sealer
         self._tokens = tokens
@@ -148,6 +153,7 @@ class TenantLedger(Application[UUID]):
         tenant_id = self._tenant_id_for_name(app_name)
         if tenant_id is None:
             hmac.compare_digest(presented_hash, self._decoy_hash)  # the work a wrong secret costs
+            self._count_failure(None, client_ip)
             raise InvalidCredentialsError("invalid credentials")
 
         def issue() -> tuple[Tenant, Any, list[Any]]:
@@ -164,7 +170,11 @@ class TenantLedger(Application[UUID]):
             )
             return tenant, minted, self.save(tenant)
 
-        tenant, minted, recordings = _retry_on_conflict(issue)
+        try:
+            tenant, minted, recordings = _retry_on_conflict(issue)
+        except InvalidCredentialsError:
+            self._count_failure(tenant_id, client_ip)
+            raise
         return IssuedToken(
             access_token=minted.token,
             tenant_id=tenant.id,
@@ -204,6 +214,13 @@ class TenantLedger(Application[UUID]):
         if not isinstance(admin, AdminToken):
             raise AdminAuthenticationError("unknown admin token")
         return admin.admin_name
+
+    def _count_failure(self, tenant_id: UUID | None, client_ip: str | None) -> None:
+        now = self._clock.now()
+        self.failed_logins.record(tenant_id, now, client_ip)
+        if self._last_prune is None or now - self._last_prune > timedelta(hours=1):
+            self._last_prune = now
+            self.failed_logins.prune(before=now - FAILED_LOGIN_RETENTION)
 
     def head_position(self) -> int:
         return self.recorder.max_notification_id() or 0

@@ -9,6 +9,7 @@ from eventsourcing.utils import Environment
 from application.audit import TenantAudit
 from application.clock import Clock
 from application.credentials import EventSealer, SecretHasher
+from application.failed_logins import FailedLogins
 from application.ledger import TenantLedger
 from application.projection import TenantsProjection
 from application.projector import Projector
@@ -16,6 +17,11 @@ from application.queries import TenantQueries
 from application.tokens import AccessTokens
 from application.views import TenantsView
 from infrastructure.clock import SystemClock
+from infrastructure.failed_login_stores import (
+    MemoryFailedLogins,
+    PostgresFailedLogins,
+    SQLiteFailedLogins,
+)
 from infrastructure.keys import load_pepper, load_signing_key
 from infrastructure.memory_views import MemoryTenantsView
 from infrastructure.persistence import event_store_env, prepare_storage, view_env
@@ -50,14 +56,15 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
     prepare_storage(settings)
     tokens = AccessTokens(load_signing_key(settings), settings.issuer, settings.audience)
     pepper = load_pepper(settings)
+    view = build_tenants_view(settings)
     ledger = TenantLedger(
         event_store_env(settings),
         hasher=SecretHasher(pepper),
         sealer=EventSealer(pepper),
         tokens=tokens,
         clock=clock or SystemClock(),
+        failed_logins=failed_logins_beside(view),
     )
-    view = build_tenants_view(settings)
     queries = TenantQueries(ledger, view, wait_timeout_seconds=settings.view_wait_seconds)
     return Services(
         settings=settings,
@@ -67,6 +74,19 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         tokens=tokens,
         audit=TenantAudit(ledger),
     )
+
+
+def failed_logins_beside(view: TenantsView) -> FailedLogins:
+    """Failed-login counts live in the read model's database."""
+    store: FailedLogins
+    if isinstance(view, PostgresTenantsView):
+        store = PostgresFailedLogins(view.datastore)
+    elif isinstance(view, SQLiteTenantsView):
+        store = SQLiteFailedLogins(view.datastore)
+    else:
+        return MemoryFailedLogins()
+    store.create_table()
+    return store
 
 
 def build_tenants_view(settings: Settings) -> TenantsView:

@@ -94,3 +94,23 @@ def test_as_of_needs_an_aware_moment_after_registration(
         response = client.get(url, query_string={"at": moment}, headers=bearer(admin_token))
         assert response.status_code == status, moment
         assert response.content_type == "application/problem+json"
+
+
+def test_failed_logins_are_visible_to_admins(client: FlaskClient, admin_token: str) -> None:
+    credentials = register(client, admin_token).get_json()
+    for _ in range(3):
+        assert login(client, "my-saas-app", "guess").status_code == 401
+    response = client.get(
+        f"/admin/tenants/{credentials['appId']}/failed-logins", headers=bearer(admin_token)
+    )
+    assert response.status_code == 200
+    (window,) = response.get_json()["items"]
+    assert window["attempts"] == 3
+    assert window["clientIps"] == ["127.0.0.1"]
+    assert window["windowStart"].endswith(":00:00.000Z")
+    bad = client.get(
+        f"/admin/tenants/{credentials['appId']}/failed-logins",
+        query_string={"since": "last week"},
+        headers=bearer(admin_token),
+    )
+    assert bad.status_code == 400
