@@ -11,6 +11,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from benchmarks import (
+    audit_queries,
     concurrent_logins,
     jwt_signing,
     report,
@@ -63,6 +64,11 @@ def run_database(
         tenant_loading.run(ledger, database, logins=logins, deadline=Deadline(loading_seconds))
         if database.is_postgres:
             concurrent_logins.run(ledger, database, deadline=deadline)
+        postgres = database.is_postgres
+    if postgres and os.environ.get("BENCH_AUDIT_EVENTS", "100000") != "0":
+        (workdir / "audit").mkdir()
+        with factory(workdir / "audit") as audit_database:
+            audit_queries.run(audit_database)
 
 
 def main() -> None:
