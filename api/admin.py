@@ -15,6 +15,7 @@ from api.schemas import (
     FailedLoginsResponse,
     IssuedCredentialsResponse,
     RegisterTenantRequest,
+    RotateSecretRequest,
     TenantAdminView,
     TenantPage,
     TenantPageQuery,
@@ -30,11 +31,11 @@ DEFAULT_FAILED_LOGINS_SPAN = timedelta(days=7)
 
 
 @blueprint.post("/tenants")
+@require_admin
 @blueprint.arguments(RegisterTenantRequest)
 @blueprint.response(201, IssuedCredentialsResponse)
 @blueprint.alt_response(409, description="appName is taken")
 @blueprint.doc(security=ADMIN_SECURITY)
-@require_admin
 def register_tenant(registration: dict[str, Any]) -> Any:
     """Register a tenant. The response holds its secret, which is never shown again."""
     issued = services().ledger.register_tenant(**registration, actor=g.admin_name)
@@ -42,22 +43,23 @@ def register_tenant(registration: dict[str, Any]) -> Any:
 
 
 @blueprint.get("/tenants")
+@require_admin
 @blueprint.arguments(TenantPageQuery, location="query")
 @blueprint.response(200, TenantPage)
 @blueprint.doc(security=ADMIN_SECURITY)
-@require_admin
 def list_tenants(page: dict[str, Any]) -> Any:
     """Tenants in order of app name, a page at a time."""
-    rows = services().queries.list_tenants(after=page["after"], limit=page["limit"])
+    after = page["after"].lower() if page["after"] else None
+    rows = services().queries.list_tenants(after=after, limit=page["limit"])
     next_after = rows[-1].canonical_name if len(rows) == page["limit"] else None
     return {"items": rows, "next_after": next_after}
 
 
 @blueprint.get("/tenants/<uuid:tenant_id>")
+@require_admin
 @blueprint.arguments(TenantQuery, location="query")
 @blueprint.response(200, TenantAdminView)
 @blueprint.doc(security=ADMIN_SECURITY)
-@require_admin
 def get_tenant(query: dict[str, Any], tenant_id: UUID) -> Any:
     """One tenant, read from its events; with `at`, as it stood at that moment."""
     if query["at"] is None:
@@ -67,10 +69,10 @@ def get_tenant(query: dict[str, Any], tenant_id: UUID) -> Any:
 
 
 @blueprint.get("/tenants/<uuid:tenant_id>/events")
+@require_admin
 @blueprint.arguments(AuditPageQuery, location="query")
 @blueprint.response(200, AuditPage)
 @blueprint.doc(security=ADMIN_SECURITY)
-@require_admin
 def tenant_events(page: dict[str, Any], tenant_id: UUID) -> Any:
     """The tenant's events in order. Secrets appear only as a version and a fingerprint."""
     entries = services().audit.history(tenant_id, after_version=page["after"], limit=page["limit"])
@@ -79,19 +81,20 @@ def tenant_events(page: dict[str, Any], tenant_id: UUID) -> Any:
 
 
 @blueprint.post("/tenants/<uuid:tenant_id>/rotate-secret")
+@require_admin
+@blueprint.arguments(RotateSecretRequest)
 @blueprint.response(200, IssuedCredentialsResponse)
 @blueprint.doc(security=ADMIN_SECURITY)
-@require_admin
-def rotate_secret(tenant_id: UUID) -> Any:
+def rotate_secret(_: dict[str, Any], tenant_id: UUID) -> Any:
     """Replace the tenant's secret. The new secret is shown once; the old one stops working."""
     return credentials_body(services().ledger.rotate_secret(tenant_id, actor=g.admin_name))
 
 
 @blueprint.get("/tenants/<uuid:tenant_id>/failed-logins")
+@require_admin
 @blueprint.arguments(FailedLoginsQuery, location="query")
 @blueprint.response(200, FailedLoginsResponse)
 @blueprint.doc(security=ADMIN_SECURITY)
-@require_admin
 def failed_logins(query: dict[str, Any], tenant_id: UUID) -> Any:
     """Failed login attempts per hour: how many, and from which client IPs."""
     since = query["since"] or datetime.now(tz=UTC) - DEFAULT_FAILED_LOGINS_SPAN

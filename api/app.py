@@ -1,6 +1,9 @@
 """create_app(): the Flask application. Builds its services when called, never at import."""
 
+import json
+import logging
 import re
+import time
 import uuid
 
 import flask_smorest
@@ -15,6 +18,7 @@ from infrastructure.settings import Settings
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 _CACHEABLE_PATHS = {"/.well-known/jwks.json", "/openapi.json"}
+access_log = logging.getLogger("ledger.access")
 
 
 class Api(flask_smorest.Api):
@@ -53,21 +57,40 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.before_request(_assign_request_id)
     app.before_request(_require_json_body)
     app.after_request(_secure_headers)
+    app.after_request(_log_request)
     return app
 
 
 def _assign_request_id() -> None:
     incoming = request.headers.get("X-Request-Id", "")
     g.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    g.started = time.perf_counter()
+
+
+def _log_request(response: Response) -> Response:
+    """One line per request: the path JSON-escaped (no forged lines), never the query string."""
+    elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+    access_log.info(
+        '%s "%s %s" %s %.1fms %s',
+        request.remote_addr,
+        request.method,
+        json.dumps(request.path)[1:-1],
+        response.status_code,
+        elapsed_ms,
+        g.get("request_id", "-"),
+    )
+    return response
 
 
 def _require_json_body() -> None:
+    limit = request.max_content_length
+    if limit is not None and (request.content_length or 0) > limit:
+        raise RequestEntityTooLarge()  # also where the endpoint would not read the body
     chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
     has_body = bool(request.content_length) or chunked
     if request.method in {"POST", "PUT", "PATCH"} and has_body and not request.is_json:
         raise UnsupportedMediaType("send the body as application/json")
     # Werkzeug stops reading a body of unknown length at the limit without complaint.
-    limit = request.max_content_length
     if chunked and limit is not None and len(request.get_data(cache=True)) >= limit:
         raise RequestEntityTooLarge()
 

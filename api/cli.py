@@ -63,7 +63,7 @@ def serve(host: str, port: int, workers: int, projector: bool) -> None:
     # create keys and tables before several workers race to (the library's table creation
     # is not safe to run concurrently).
     build_services(settings).close()
-    run_server(settings, host=host, port=port, workers=workers, projector=projector)
+    sys.exit(run_server(settings, host=host, port=port, workers=workers, projector=projector))
 
 
 @cli.group()

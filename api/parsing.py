@@ -5,6 +5,7 @@ from typing import Any
 
 import flask
 import flask_smorest
+from marshmallow import RAISE
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort
 
@@ -24,6 +25,10 @@ def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 class StrictParser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400
+    DEFAULT_UNKNOWN_BY_LOCATION = {  # noqa: RUF012 - webargs reads this class attribute
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": RAISE,
+    }
 
     def _raw_load_json(self, req: flask.Request) -> Any:
         if not core.is_json(req.mimetype):
@@ -35,7 +40,7 @@ class StrictParser(FlaskParser):
             return json.loads(raw, object_pairs_hook=_reject_duplicate_keys)
         except DuplicateKeyError as error:
             abort(400, messages={"json": {"_body": [str(error)]}})
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except (ValueError, RecursionError):  # also numbers too long, nesting too deep
             abort(400, messages={"json": {"_body": ["the body is not valid JSON"]}})
 
 

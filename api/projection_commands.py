@@ -1,6 +1,7 @@
 """`ledger projections …`: run, rebuild and inspect the read models."""
 
 import logging
+import os
 import signal
 import sys
 import threading
@@ -28,6 +29,7 @@ def run_projections() -> None:
     stop = threading.Event()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: stop.set())
+    _stop_with_supervisor(stop)
     with ProjectorLock(Settings.from_environ()) as lock:
         if not lock.try_acquire():
             logger.info("another projector follows this database; standing by to take over")
@@ -35,6 +37,21 @@ def run_projections() -> None:
                 if stop.wait(STANDBY_POLL_SECONDS):
                     return
         _follow_until(stop)
+
+
+def _stop_with_supervisor(stop: threading.Event) -> None:
+    """Started by `ledger serve`: exit if it disappears (even by SIGKILL), never linger."""
+    supervisor = os.environ.get("LEDGER_SUPERVISOR_PID")
+    if not supervisor:
+        return
+
+    def watch() -> None:
+        while not stop.wait(1):
+            if os.getppid() != int(supervisor):
+                logger.warning("ledger serve is gone; projector stopping")
+                stop.set()
+
+    threading.Thread(target=watch, daemon=True, name="supervisor-watch").start()
 
 
 def _follow_until(stop: threading.Event) -> None:

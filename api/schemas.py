@@ -9,10 +9,16 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from application.audit import MAX_HISTORY_PAGE, format_timestamp
 from application.ledger import IssuedCredentials
-from domain.app_name import MAX_LENGTH, canonical_app_name
+from domain.app_name import canonical_app_name
 from domain.errors import DomainError
 from domain.tenant import Environment
 from domain.webhook import check_webhook_url
+
+
+def printable(value: str) -> None:
+    """No control characters and no lone surrogates: they break logs, hashes and databases."""
+    if any(ord(c) < 0x20 or ord(c) == 0x7F or 0xD800 <= ord(c) <= 0xDFFF for c in value):
+        raise ValidationError("must not contain control characters")
 
 
 class StrictBoolean(fields.Boolean):
@@ -61,10 +67,12 @@ def _app_name(**kwargs: Any) -> fields.String:
 
 class LoginRequest(Schema):
     app_name = fields.String(
-        data_key="appName", required=True, validate=validate.Length(min=1, max=256)
+        data_key="appName", required=True, validate=[validate.Length(min=1, max=256), printable]
     )
     app_secret = fields.String(
-        data_key="appSecret", required=True, validate=validate.Length(min=1, max=256)
+        data_key="appSecret",
+        required=True,
+        validate=[validate.Length(min=1, max=256), printable],
     )
 
 
@@ -115,6 +123,10 @@ class AuditEntrySchema(Schema):
     details = fields.Dict()
 
 
+class RotateSecretRequest(Schema):
+    """No fields yet; a body, if sent, must be an empty JSON object."""
+
+
 class ExportedEntrySchema(AuditEntrySchema):
     position = fields.Integer(metadata={"description": "global position in the event log"})
 
@@ -163,13 +175,17 @@ class TenantPage(Schema):
 
 class TenantPageQuery(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    after = fields.String(load_default=None, validate=validate.Length(max=MAX_LENGTH))
+    after = fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^[A-Za-z0-9-]{1,63}\Z", error="not an app name"),
+        metadata={"description": "the previous page's nextAfter (an app name)"},
+    )
 
 
 class RegisterTenantRequest(Schema):
     app_name = _app_name(required=True)
     contact_email = fields.Email(
-        data_key="contactEmail", required=True, validate=validate.Length(max=254)
+        data_key="contactEmail", required=True, validate=[validate.Length(max=254), printable]
     )
     webhook_url = fields.URL(
         data_key="webhookUrl",

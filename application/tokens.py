@@ -94,7 +94,7 @@ class AccessTokens:
                 issued_at=datetime.fromtimestamp(claims["iat"], tz=UTC),
                 expires_at=datetime.fromtimestamp(claims["exp"], tz=UTC),
             )
-        except (jwt.PyJWTError, ValueError, TypeError, AttributeError) as error:
+        except (jwt.PyJWTError, ValueError, TypeError, AttributeError, OverflowError) as error:
             raise InvalidTokenError("invalid or expired token") from error
 
     def jwks(self) -> dict[str, Any]:

@@ -15,9 +15,14 @@ def check_webhook_url(url: str) -> str:
     """Return the URL if webhooks may be sent to it, else raise InvalidWebhookUrlError."""
     if len(url) > MAX_URL_LENGTH:
         raise InvalidWebhookUrlError(f"webhookUrl must be at most {MAX_URL_LENGTH} characters")
+    if not all("\x21" <= c <= "\x7e" for c in url):
+        raise InvalidWebhookUrlError(
+            "webhookUrl must be printable ASCII: percent-encode anything else"
+        )
     try:
         parts = urlsplit(url)
         hostname = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError:
         raise InvalidWebhookUrlError("webhookUrl is not a valid URL") from None
     if parts.scheme != "https":

@@ -18,11 +18,15 @@ def event_store_env(settings: Settings) -> dict[str, str]:
     return {**_store_env(settings), **cache}
 
 
+def _create_table(settings: Settings) -> dict[str, str]:
+    return {"CREATE_TABLE": "y" if settings.create_tables else "n"}
+
+
 def _store_env(settings: Settings) -> dict[str, str]:
     if settings.uses_postgres:
-        return _postgres_env(settings)
+        return {**_postgres_env(settings), **_create_table(settings)}
     if settings.database_url.startswith("sqlite:///"):
-        return _sqlite_env(_sqlite_path(settings.database_url))
+        return {**_sqlite_env(_sqlite_path(settings.database_url)), **_create_table(settings)}
     if settings.database_url == "memory://":
         return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
     raise ConfigurationError(
@@ -52,7 +56,7 @@ def prepare_storage(settings: Settings) -> None:
     if settings.uses_postgres:
         ensure_postgres_schema(settings)
     elif settings.database_url.startswith("sqlite:///"):
-        _sqlite_path(settings.database_url).parent.mkdir(parents=True, exist_ok=True)
+        _sqlite_path(settings.database_url).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
 
 
 def _postgres_env(settings: Settings) -> dict[str, str]:
@@ -66,7 +70,8 @@ def _postgres_env(settings: Settings) -> dict[str, str]:
         "POSTGRES_PASSWORD": parts.get("password", ""),
         "POSTGRES_SCHEMA": parts.get("schema", "public"),
         "POSTGRES_LOCK_TIMEOUT": "5",
-        "POSTGRES_CONNECT_TIMEOUT": "5",
+        # Also how long a request waits for a pooled connection: fail fast (503) in an outage.
+        "POSTGRES_CONNECT_TIMEOUT": "2",
         "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),
         "POSTGRES_MAX_OVERFLOW": str(settings.postgres_pool_size),
     }
@@ -89,7 +94,7 @@ def _conninfo_parts(settings: Settings) -> dict[str, str]:
 def postgres_conninfo(settings: Settings) -> str:
     parts = _conninfo_parts(settings)
     parts.pop("schema")
-    parts.setdefault("connect_timeout", "5")
+    parts.setdefault("connect_timeout", "2")
     return psycopg.conninfo.make_conninfo(**parts)
 
 

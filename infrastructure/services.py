@@ -53,7 +53,9 @@ class Services:
 
 
 def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
-    prepare_storage(settings)
+    """Touches the database only to create what is missing (unless settings say not to)."""
+    if settings.create_tables:
+        prepare_storage(settings)
     tokens = AccessTokens(load_signing_key(settings), settings.issuer, settings.audience)
     pepper = load_pepper(settings)
     view = build_tenants_view(settings)
@@ -63,7 +65,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         sealer=EventSealer(pepper),
         tokens=tokens,
         clock=clock or SystemClock(),
-        failed_logins=failed_logins_beside(view),
+        failed_logins=failed_logins_beside(view, create_table=settings.create_tables),
     )
     queries = TenantQueries(ledger, view, wait_timeout_seconds=settings.view_wait_seconds)
     return Services(
@@ -76,7 +78,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
     )
 
 
-def failed_logins_beside(view: TenantsView) -> FailedLogins:
+def failed_logins_beside(view: TenantsView, *, create_table: bool) -> FailedLogins:
     """Failed-login counts live in the read model's database."""
     store: FailedLogins
     if isinstance(view, PostgresTenantsView):
@@ -85,7 +87,8 @@ def failed_logins_beside(view: TenantsView) -> FailedLogins:
         store = SQLiteFailedLogins(view.datastore)
     else:
         return MemoryFailedLogins()
-    store.create_table()
+    if create_table:
+        store.create_table()
     return store
 
 

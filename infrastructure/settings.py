@@ -24,6 +24,7 @@ class Settings:
     trusted_proxy_hops: int
     postgres_pool_size: int
     aggregate_cache_size: int
+    create_tables: bool
 
     @property
     def uses_postgres(self) -> bool:
@@ -42,10 +43,13 @@ class Settings:
             signing_key_pem=_value_or_file(env, "LEDGER_SIGNING_KEY"),
             pepper=_value_or_file(env, "LEDGER_SECRET_PEPPER"),
             max_body_bytes=_int(env, "LEDGER_MAX_BODY_BYTES", 16 * 1024),
-            view_wait_seconds=float(env.get("LEDGER_VIEW_WAIT_SECONDS", "2")),
+            view_wait_seconds=_float(env, "LEDGER_VIEW_WAIT_SECONDS", 2.0),
             trusted_proxy_hops=_int(env, "LEDGER_TRUSTED_PROXY_HOPS", 0),
             postgres_pool_size=_int(env, "LEDGER_POSTGRES_POOL_SIZE", 5),
             aggregate_cache_size=_int(env, "LEDGER_AGGREGATE_CACHE_SIZE", 10_000),
+            # ledger serve creates tables once, then starts its processes with this off, since
+            # the library's table creation is not safe to run from several processes at once.
+            create_tables=env.get("LEDGER_CREATE_TABLES", "true").lower() != "false",
         )
 
 
@@ -66,3 +70,10 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(env.get(name, default))
     except ValueError:
         raise ConfigurationError(f"{name} must be a whole number") from None
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    try:
+        return float(env.get(name, default))
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number") from None

@@ -1,5 +1,6 @@
 """Starts `ledger serve` as a real process on a free port, as an operator would."""
 
+import contextlib
 import os
 import re
 import signal
@@ -42,8 +43,11 @@ def ledger_serve(env: dict[str, str], log_path: Path, workers: int = 2) -> Itera
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            process.kill()
             process.wait()
+        # Whatever the test did to the supervisor, leave none of its children behind.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 def ledger_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -157,3 +157,14 @@ def test_wrong_issuer_or_audience_is_refused(issuer: str, audience: str) -> None
 def test_garbage_is_an_invalid_token_not_a_crash(tokens: AccessTokens, garbage: str) -> None:
     with pytest.raises(InvalidTokenError):
         tokens.verify(garbage)
+
+
+def test_an_absurd_expiry_is_an_invalid_token_not_a_crash() -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = int(datetime.now(tz=UTC).timestamp())
+    claims = {"iss": ISSUER, "aud": AUDIENCE, "sub": str(uuid4()), "iat": now, "exp": 10**20}
+    claims["jti"] = "x"
+    kid = jwk_thumbprint(key.public_key())
+    token = jwt.encode(claims, key, algorithm="ES256", headers={"kid": kid, "typ": "at+jwt"})
+    with pytest.raises(InvalidTokenError):
+        make_tokens(key).verify(token)
