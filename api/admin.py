@@ -34,7 +34,7 @@ DEFAULT_FAILED_LOGINS_SPAN = timedelta(days=7)
 @require_admin
 @blueprint.arguments(RegisterTenantRequest)
 @blueprint.response(201, IssuedCredentialsResponse)
-@blueprint.alt_response(409, description="appName is taken")
+@blueprint.errors(400, 401, 403, 409, 413, 415)
 @blueprint.doc(security=ADMIN_SECURITY)
 def register_tenant(registration: dict[str, Any]) -> Any:
     """Register a tenant. The response holds its secret, which is never shown again."""
@@ -46,6 +46,7 @@ def register_tenant(registration: dict[str, Any]) -> Any:
 @require_admin
 @blueprint.arguments(TenantPageQuery, location="query")
 @blueprint.response(200, TenantPage)
+@blueprint.errors(400, 401, 403)
 @blueprint.doc(security=ADMIN_SECURITY)
 def list_tenants(page: dict[str, Any]) -> Any:
     """Tenants in order of app name, a page at a time."""
@@ -59,6 +60,7 @@ def list_tenants(page: dict[str, Any]) -> Any:
 @require_admin
 @blueprint.arguments(TenantQuery, location="query")
 @blueprint.response(200, TenantAdminView)
+@blueprint.errors(400, 401, 403, 404)
 @blueprint.doc(security=ADMIN_SECURITY)
 def get_tenant(query: dict[str, Any], tenant_id: UUID) -> Any:
     """One tenant, read from its events; with `at`, as it stood at that moment."""
@@ -72,6 +74,7 @@ def get_tenant(query: dict[str, Any], tenant_id: UUID) -> Any:
 @require_admin
 @blueprint.arguments(AuditPageQuery, location="query")
 @blueprint.response(200, AuditPage)
+@blueprint.errors(400, 401, 403, 404)
 @blueprint.doc(security=ADMIN_SECURITY)
 def tenant_events(page: dict[str, Any], tenant_id: UUID) -> Any:
     """The tenant's events in order. Secrets appear only as a version and a fingerprint."""
@@ -84,6 +87,7 @@ def tenant_events(page: dict[str, Any], tenant_id: UUID) -> Any:
 @require_admin
 @blueprint.arguments(RotateSecretRequest)
 @blueprint.response(200, IssuedCredentialsResponse)
+@blueprint.errors(400, 401, 403, 404, 409, 413, 415)
 @blueprint.doc(security=ADMIN_SECURITY)
 def rotate_secret(_: dict[str, Any], tenant_id: UUID) -> Any:
     """Replace the tenant's secret. The new secret is shown once; the old one stops working."""
@@ -94,6 +98,7 @@ def rotate_secret(_: dict[str, Any], tenant_id: UUID) -> Any:
 @require_admin
 @blueprint.arguments(FailedLoginsQuery, location="query")
 @blueprint.response(200, FailedLoginsResponse)
+@blueprint.errors(400, 401, 403, 404)
 @blueprint.doc(security=ADMIN_SECURITY)
 def failed_logins(query: dict[str, Any], tenant_id: UUID) -> Any:
     """Failed login attempts per hour: how many, and from which client IPs."""

@@ -5,6 +5,7 @@ import logging
 import re
 import time
 import uuid
+from http import HTTPStatus
 
 import flask_smorest
 from flask import Flask, Response, g, request
@@ -12,7 +13,8 @@ from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import admin, health, tenants
-from api.problems import http_exception_problem, register_error_handlers
+from api.problems import PROBLEM_JSON, http_exception_problem, register_error_handlers
+from api.schemas import Problem
 from infrastructure.services import Services, build_services
 from infrastructure.settings import Settings
 
@@ -22,8 +24,20 @@ access_log = logging.getLogger("ledger.access")
 
 
 class Api(flask_smorest.Api):
+    ERROR_SCHEMA = Problem
+
     def handle_http_exception(self, error):  # noqa: ANN001, ANN201 - flask-smorest's signature
         return http_exception_problem(error)
+
+    def _register_responses(self) -> None:
+        """Document every error response as problem+json, as it is sent."""
+        for status in [*HTTPStatus, None]:
+            name = status.name if status is not None else "DEFAULT_ERROR"
+            response = {
+                "description": status.phrase if status is not None else "Error",
+                "content": {PROBLEM_JSON: {"schema": self.ERROR_SCHEMA}},
+            }
+            self.spec.components.response(name, response, lazy=True)
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:

@@ -5,10 +5,13 @@ import getpass
 import json
 import logging
 import os
+import re
 import sys
 from uuid import UUID
 
 import click
+import psycopg
+from eventsourcing.persistence import OperationalError
 from marshmallow import ValidationError
 
 from api.audit_commands import audit, verify
@@ -20,6 +23,7 @@ from infrastructure.services import build_services
 from infrastructure.settings import ConfigurationError, Settings
 
 logger = logging.getLogger("ledger")
+ACTOR = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}")
 
 
 def main() -> None:
@@ -28,6 +32,12 @@ def main() -> None:
         cli(standalone_mode=True)
     except ConfigurationError as error:
         click.echo(f"configuration error: {error}", err=True)
+        sys.exit(2)
+    except (OperationalError, psycopg.OperationalError) as error:
+        reason = " ".join(str(error).split())
+        click.echo(
+            f"error: cannot reach the database ({reason}); check LEDGER_DATABASE_URL", err=True
+        )
         sys.exit(2)
 
 
@@ -88,13 +98,24 @@ def _default_actor() -> str:
     return f"cli:{getpass.getuser()}"
 
 
+def _actor(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not ACTOR.fullmatch(value):
+        raise click.BadParameter("1 to 100 letters, digits or . _ @ : - (no spaces)")
+    return value
+
+
 @tenants.command("register")
 @click.option("--app-name", required=True)
 @click.option("--contact-email", required=True)
 @click.option("--webhook-url", required=True)
 @click.option("--environment", type=click.Choice(["production", "staging"]), required=True)
 @click.option("--sandbox/--no-sandbox", default=False, show_default=True)
-@click.option("--actor", default=_default_actor, help="Recorded as who registered the tenant.")
+@click.option(
+    "--actor",
+    default=_default_actor,
+    callback=_actor,
+    help="Recorded as who registered the tenant.",
+)
 def register(
     app_name: str,
     contact_email: str,
@@ -123,7 +144,9 @@ def register(
 
 @tenants.command("rotate-secret")
 @click.argument("tenant_id", type=click.UUID)
-@click.option("--actor", default=_default_actor, help="Recorded as who rotated the secret.")
+@click.option(
+    "--actor", default=_default_actor, callback=_actor, help="Recorded as who rotated the secret."
+)
 def rotate_secret(tenant_id: UUID, actor: str) -> None:
     """Give a tenant a new secret; prints it as JSON (shown only now)."""
     with ledger_services() as services:

@@ -16,7 +16,7 @@ def healthz() -> Any:
 
 @blueprint.get("/readyz")
 @blueprint.response(200, Health)
-@blueprint.alt_response(503, description="the event store or the read model is unreachable")
+@blueprint.errors(503)
 def readyz() -> Any:
     """The event store and the read model answer."""
     services().ledger.head_position()

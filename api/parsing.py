@@ -1,13 +1,17 @@
 """Strict request parsing: JSON bodies only, no duplicate keys, invalid input is a 400."""
 
 import json
-from typing import Any
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any, TypeVar
 
 import flask
 import flask_smorest
 from marshmallow import RAISE
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class DuplicateKeyError(ValueError):
@@ -46,3 +50,13 @@ class StrictParser(FlaskParser):
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = StrictParser()
+
+    def errors(self, *statuses: int) -> Callable[[F], F]:
+        """Document the problem responses an endpoint can give."""
+
+        def decorate(view: F) -> F:
+            for status in statuses:
+                view = self.alt_response(status, response=HTTPStatus(status).name)(view)
+            return view
+
+        return decorate

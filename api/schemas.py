@@ -213,6 +213,20 @@ def credentials_body(issued: IssuedCredentials) -> dict[str, Any]:
     }
 
 
+class Problem(Schema):
+    """RFC 9457 problem details, the body of every error."""
+
+    type = fields.String(metadata={"example": "about:blank"})
+    title = fields.String(metadata={"example": "Unauthorized"})
+    status = fields.Integer(metadata={"example": 401})
+    detail = fields.String()
+    instance = fields.String(metadata={"example": "/tenants/me"})
+    errors = fields.Dict(
+        keys=fields.String(),
+        metadata={"description": "for invalid input: messages per field"},
+    )
+
+
 class Jwks(Schema):
     keys = fields.List(fields.Dict())
 

@@ -13,7 +13,7 @@ blueprint = Blueprint("tenants", __name__, url_prefix="/tenants", description="T
 @blueprint.post("/login")
 @blueprint.arguments(LoginRequest)
 @blueprint.response(200, LoginResponse)
-@blueprint.alt_response(401, description="unknown application or wrong secret")
+@blueprint.errors(400, 401, 413, 415)
 def login(credentials: dict[str, Any]) -> Any:
     """Exchange appName and appSecret for a 24-hour access token."""
     return services().ledger.login(
@@ -23,7 +23,7 @@ def login(credentials: dict[str, Any]) -> Any:
 
 @blueprint.get("/me")
 @blueprint.response(200, TenantProfile)
-@blueprint.alt_response(401, description="missing, malformed, tampered or expired token")
+@blueprint.errors(401, 503)
 @blueprint.doc(security=[{"tenantToken": []}])
 def me() -> Any:
     """The tenant the access token was issued to."""

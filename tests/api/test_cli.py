@@ -116,3 +116,23 @@ def test_production_without_keys_refuses_with_a_clear_message(
     with pytest.raises(SystemExit) as exited:
         main()
     assert exited.value.code == 2
+
+
+@pytest.mark.parametrize("actor", ["", "two words", "line\nbreak"])
+def test_an_unrecordable_actor_is_refused(runner: CliRunner, actor: str) -> None:
+    result = runner.invoke(cli, [*REGISTER[:-1], actor])
+    assert result.exit_code == 2
+    assert "--actor" in result.stderr
+
+
+def test_an_unreachable_database_is_a_one_line_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    from api.cli import main
+
+    monkeypatch.setenv("LEDGER_DATABASE_URL", "postgresql://postgres@127.0.0.1:1/test")
+    monkeypatch.setenv("LEDGER_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr("sys.argv", ["ledger", "admin", "create-token", "alice"])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 2

@@ -30,3 +30,27 @@ def test_jwks_is_public_and_cacheable(client: FlaskClient) -> None:
     assert [k["alg"] for k in keys] == ["ES256"]
     assert all("d" not in key for key in keys)  # never the private part
     assert "max-age" in response.headers["Cache-Control"]
+
+
+def test_every_documented_error_is_problem_json(client: FlaskClient) -> None:
+    spec = client.get("/openapi.json").get_json()
+    components = spec["components"]["responses"]
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            for status, response in operation["responses"].items():
+                if status.startswith(("4", "5")) or status == "default":
+                    name = response["$ref"].rsplit("/", 1)[-1]
+                    assert list(components[name]["content"]) == ["application/problem+json"], (
+                        f"{method} {path} {status}"
+                    )
+    problem = spec["components"]["schemas"]["Problem"]["properties"]
+    assert {"type", "title", "status", "detail", "instance"} <= set(problem)
+
+
+def test_error_bodies_match_the_documented_problem_schema(client: FlaskClient) -> None:
+    from api.schemas import Problem
+
+    for response in (client.get("/tenants/me"), client.post("/tenants/login", json={})):
+        assert Problem().validate(response.get_json()) == {}
