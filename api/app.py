@@ -1,5 +1,6 @@
 """create_app(): the Flask application. Builds its services when called, never at import."""
 
+import functools
 import json
 import logging
 import re
@@ -13,6 +14,7 @@ from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import admin, health, tenants
+from api.context import install_services
 from api.problems import PROBLEM_JSON, http_exception_problem, register_error_handlers
 from api.schemas import Problem
 from infrastructure.services import Services, build_services
@@ -55,7 +57,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     if settings.trusted_proxy_hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops)  # type: ignore[method-assign]
-    app.extensions["tenant_ledger"] = services or build_services(settings)
+    install_services(app, services or functools.partial(build_services, settings))
 
     api = Api(app)
     api.spec.components.security_scheme(

@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from api.app import create_app
+from api.context import services_of
 from application.projector import BackgroundProjector
 from infrastructure.services import Services
 from infrastructure.settings import Settings
@@ -31,7 +32,7 @@ class TenantCredentials:
 class RunningLedger:
     def __init__(self, app: Flask) -> None:
         self.app = app
-        self.services: Services = app.extensions["tenant_ledger"]
+        self.services: Services = services_of(app)
         self.client = app.test_client()
         self._admin_token = self.services.ledger.create_admin_token("bench")
 
@@ -72,7 +73,7 @@ def _ok(response: Any, status: int = 200) -> dict[str, Any]:
 @contextmanager
 def running_ledger(environ: dict[str, str]) -> Iterator[RunningLedger]:
     app = create_app(Settings.from_environ(environ))
-    services: Services = app.extensions["tenant_ledger"]
+    services = services_of(app)
     projector = BackgroundProjector(services.projector()).start()
     try:
         yield RunningLedger(app)

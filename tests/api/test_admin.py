@@ -2,6 +2,7 @@ from uuid import UUID
 
 from flask.testing import FlaskClient
 
+from api.context import services_of
 from tests.api.client import bearer, register, registered_and_logged_in
 
 
@@ -32,8 +33,8 @@ def test_a_tenant_token_on_an_admin_endpoint_is_forbidden(
 def test_the_admin_listing_pages_through_tenants(client: FlaskClient, admin_token: str) -> None:
     for name in ("delta", "alpha", "charlie", "bravo", "echo"):
         assert register(client, admin_token, appName=name).status_code == 201
-    client.application.extensions["tenant_ledger"].queries.wait_for(
-        client.application.extensions["tenant_ledger"].ledger.head_position()
+    services_of(client.application).queries.wait_for(
+        services_of(client.application).ledger.head_position()
     )
     names, after = [], None
     while True:
@@ -67,7 +68,7 @@ def test_an_unknown_tenant_is_a_404(client: FlaskClient, admin_token: str) -> No
 
 
 def test_registration_records_the_admins_name(client: FlaskClient, admin_token: str) -> None:
-    services = client.application.extensions["tenant_ledger"]
+    services = services_of(client.application)
     credentials = register(client, admin_token).get_json()
     client.post(f"/admin/tenants/{credentials['appId']}/rotate-secret", headers=bearer(admin_token))
     registered, rotated = services.ledger.events.get(UUID(credentials["appId"]))

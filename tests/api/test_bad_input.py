@@ -3,6 +3,7 @@
 import pytest
 from flask.testing import FlaskClient
 
+from api.context import services_of
 from tests.api.client import REGISTRATION, bearer, register
 from tests.application.helpers import stored_events
 
@@ -39,10 +40,10 @@ def assert_problem(response, status: int) -> dict:
 def test_invalid_registrations_are_400s_that_name_the_field(
     client: FlaskClient, admin_token: str, field: str, value: object
 ) -> None:
-    before = len(stored_events(client.application.extensions["tenant_ledger"]))
+    before = len(stored_events(services_of(client.application)))
     body = assert_problem(register(client, admin_token, **{field: value}), 400)
     assert field in body["errors"]
-    assert len(stored_events(client.application.extensions["tenant_ledger"])) == before
+    assert len(stored_events(services_of(client.application))) == before
 
 
 @pytest.mark.parametrize("missing", sorted(REGISTRATION))

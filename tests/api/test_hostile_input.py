@@ -5,6 +5,7 @@ import logging
 import pytest
 from flask.testing import FlaskClient
 
+from api.context import services_of
 from tests.api.client import bearer, register, registered_and_logged_in
 
 
@@ -109,7 +110,7 @@ def test_bad_listing_queries_are_400(client: FlaskClient, admin_token: str, quer
 def test_the_listing_cursor_ignores_letter_case(client: FlaskClient, admin_token: str) -> None:
     for name in ("alpha", "bravo"):
         register(client, admin_token, appName=name)
-    services = client.application.extensions["tenant_ledger"]
+    services = services_of(client.application)
     services.queries.wait_for(services.ledger.head_position())
     page = client.get(
         "/admin/tenants", query_string={"after": "ALPHA"}, headers=bearer(admin_token)

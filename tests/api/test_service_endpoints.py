@@ -54,3 +54,56 @@ def test_error_bodies_match_the_documented_problem_schema(client: FlaskClient) -
 
     for response in (client.get("/tenants/me"), client.post("/tenants/login", json={})):
         assert Problem().validate(response.get_json()) == {}
+
+
+def test_me_answers_503_with_retry_after_while_the_view_is_behind(services) -> None:
+    from api.app import create_app
+    from application.queries import TenantQueries
+
+    services.queries = TenantQueries(services.ledger, services.view, wait_timeout_seconds=0.2)
+    client = create_app(services=services).test_client()  # no projector running
+    admin = services.ledger.create_admin_token("alice")
+    credentials = client.post(
+        "/admin/tenants",
+        json={
+            "appName": "lagging",
+            "contactEmail": "ops@example.com",
+            "webhookUrl": "https://example.com/hooks",
+            "environment": "staging",
+            "sandbox": False,
+        },
+        headers={"Authorization": f"Bearer {admin}"},
+    ).get_json()
+    token = client.post(
+        "/tenants/login", json={"appName": "lagging", "appSecret": credentials["appSecret"]}
+    ).get_json()["accessToken"]
+    response = client.get("/tenants/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    assert response.content_type == "application/problem+json"
+    services.projector().catch_up()
+    assert (
+        client.get("/tenants/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    )
+
+
+def test_readyz_is_a_fast_503_when_the_database_is_unreachable(tmp_path) -> None:
+    import time
+
+    from api.app import create_app
+    from infrastructure.settings import Settings
+
+    settings = Settings.from_environ(
+        {
+            "LEDGER_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/test",
+            "LEDGER_DATA_DIR": str(tmp_path),
+            "LEDGER_CREATE_TABLES": "false",
+        }
+    )
+    client = create_app(settings).test_client()
+    started = time.monotonic()
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.content_type == "application/problem+json"
+    assert time.monotonic() - started < 15
+    assert client.get("/healthz").status_code == 200
