@@ -11,11 +11,14 @@ from api.parsing import Blueprint
 from api.schemas import (
     AuditPage,
     AuditPageQuery,
+    EmptyBody,
     FailedLoginsQuery,
     FailedLoginsResponse,
     IssuedCredentialsResponse,
     RegisterTenantRequest,
+    RevokeTokensRequest,
     RotateSecretRequest,
+    SuspendRequest,
     TenantAdminView,
     TenantPage,
     TenantPageQuery,
@@ -89,9 +92,46 @@ def tenant_events(page: dict[str, Any], tenant_id: UUID) -> Any:
 @blueprint.response(200, IssuedCredentialsResponse)
 @blueprint.errors(400, 401, 403, 404, 409, 413, 415)
 @blueprint.doc(security=ADMIN_SECURITY)
-def rotate_secret(_: dict[str, Any], tenant_id: UUID) -> Any:
-    """Replace the tenant's secret. The new secret is shown once; the old one stops working."""
-    return credentials_body(services().ledger.rotate_secret(tenant_id, actor=g.admin_name))
+def rotate_secret(body: dict[str, Any], tenant_id: UUID) -> Any:
+    """Replace the tenant's secret, shown once. Without grace the old secret and every token
+    issued so far stop working at once; with graceSeconds both keep working until it ends."""
+    grace = timedelta(seconds=body["grace_seconds"])
+    return credentials_body(
+        services().ledger.rotate_secret(tenant_id, actor=g.admin_name, grace=grace)
+    )
+
+
+@blueprint.post("/tenants/<uuid:tenant_id>/suspend")
+@require_admin
+@blueprint.arguments(SuspendRequest)
+@blueprint.response(200, TenantAdminView)
+@blueprint.errors(400, 401, 403, 404, 409, 413, 415)
+@blueprint.doc(security=ADMIN_SECURITY)
+def suspend(body: dict[str, Any], tenant_id: UUID) -> Any:
+    """Suspend a tenant: it can no longer log in, and its tokens stop working at once."""
+    return services().ledger.suspend(tenant_id, reason=body["reason"], actor=g.admin_name)
+
+
+@blueprint.post("/tenants/<uuid:tenant_id>/reactivate")
+@require_admin
+@blueprint.arguments(EmptyBody)
+@blueprint.response(200, TenantAdminView)
+@blueprint.errors(400, 401, 403, 404, 409, 413, 415)
+@blueprint.doc(security=ADMIN_SECURITY)
+def reactivate(_: dict[str, Any], tenant_id: UUID) -> Any:
+    """Let a suspended tenant log in again (its earlier tokens stay revoked)."""
+    return services().ledger.reactivate(tenant_id, actor=g.admin_name)
+
+
+@blueprint.post("/tenants/<uuid:tenant_id>/revoke-tokens")
+@require_admin
+@blueprint.arguments(RevokeTokensRequest)
+@blueprint.response(200, TenantAdminView)
+@blueprint.errors(400, 401, 403, 404, 413, 415)
+@blueprint.doc(security=ADMIN_SECURITY)
+def revoke_tokens(body: dict[str, Any], tenant_id: UUID) -> Any:
+    """Revoke every token issued so far, or with `jti`, just that one. Takes effect at once."""
+    return services().ledger.revoke_tokens(tenant_id, actor=g.admin_name, jti=body["jti"])
 
 
 @blueprint.get("/tenants/<uuid:tenant_id>/failed-logins")

@@ -13,7 +13,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api import admin, health, tenants
+from api import admin, health, introspection, tenants
 from api.context import install_services
 from api.problems import PROBLEM_JSON, http_exception_problem, register_error_handlers
 from api.schemas import Problem
@@ -23,6 +23,8 @@ from infrastructure.settings import Settings
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 _CACHEABLE_PATHS = {"/.well-known/jwks.json", "/openapi.json"}
 access_log = logging.getLogger("ledger.access")
+FORM = "application/x-www-form-urlencoded"
+_FORM_PATHS = {"/tokens/introspect"}  # RFC 7662 specifies a form body
 
 
 class Api(flask_smorest.Api):
@@ -67,7 +69,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         "adminToken",
         {"type": "http", "scheme": "bearer", "description": "ledger admin create-token"},
     )
-    for blueprint in (tenants.blueprint, admin.blueprint, health.blueprint):
+    for blueprint in (
+        tenants.blueprint,
+        admin.blueprint,
+        introspection.blueprint,
+        health.blueprint,
+    ):
         api.register_blueprint(blueprint)
     register_error_handlers(app)
     app.before_request(_assign_request_id)
@@ -104,7 +111,8 @@ def _require_json_body() -> None:
         raise RequestEntityTooLarge()  # also where the endpoint would not read the body
     chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
     has_body = bool(request.content_length) or chunked
-    if request.method in {"POST", "PUT", "PATCH"} and has_body and not request.is_json:
+    acceptable = request.is_json or (request.path in _FORM_PATHS and request.mimetype == FORM)
+    if request.method in {"POST", "PUT", "PATCH"} and has_body and not acceptable:
         raise UnsupportedMediaType("send the body as application/json")
     # Werkzeug stops reading a body of unknown length at the limit without complaint.
     if chunked and limit is not None and len(request.get_data(cache=True)) >= limit:

@@ -25,7 +25,7 @@ def tenant_claims() -> AccessTokenClaims:
     token = bearer_token()
     if token is None:
         raise InvalidTokenError("a bearer token is required")
-    return services().tokens.verify(token)
+    return services().ledger.authenticate(token)
 
 
 def require_admin(view: Callable[..., Any]) -> Callable[..., Any]:

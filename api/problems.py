@@ -16,7 +16,12 @@ from application.errors import (
     TenantNotFoundError,
     ViewNotReadyError,
 )
-from domain.errors import DomainError, InvalidCredentialsError
+from domain.errors import (
+    DomainError,
+    InvalidCredentialsError,
+    TenantStateError,
+    TenantSuspendedError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +38,8 @@ _STATUS_BY_ERROR: list[tuple[type[Exception], int]] = [
     (InvalidTokenError, 401),
     (AdminAuthenticationError, 401),
     (ForbiddenError, 403),
+    (TenantSuspendedError, 403),
+    (TenantStateError, 409),
     (TenantNotFoundError, 404),
     (AppNameTakenError, 409),
     (ConcurrentModificationError, 409),

@@ -11,7 +11,7 @@ from application.audit import MAX_HISTORY_PAGE, format_timestamp
 from application.ledger import IssuedCredentials
 from domain.app_name import canonical_app_name
 from domain.errors import DomainError
-from domain.tenant import Environment
+from domain.tenant import MAX_GRACE, Environment
 from domain.webhook import check_webhook_url
 
 
@@ -123,8 +123,68 @@ class AuditEntrySchema(Schema):
     details = fields.Dict()
 
 
+def _grace_seconds() -> fields.Integer:
+    return fields.Integer(
+        data_key="graceSeconds",
+        strict=True,
+        load_default=0,
+        validate=validate.Range(min=0, max=int(MAX_GRACE.total_seconds())),
+        metadata={
+            "description": "how long the previous secret keeps working (0 to 7 days); "
+            "with 0, every token issued so far is revoked at once"
+        },
+    )
+
+
 class RotateSecretRequest(Schema):
-    """No fields yet; a body, if sent, must be an empty JSON object."""
+    """The body is optional: no body means graceSeconds 0."""
+
+    grace_seconds = _grace_seconds()
+
+
+class RotateOwnSecretRequest(Schema):
+    app_secret = fields.String(
+        data_key="appSecret",
+        required=True,
+        validate=[validate.Length(min=1, max=256), printable],
+        metadata={"description": "the current secret: a token alone cannot rotate it"},
+    )
+    grace_seconds = _grace_seconds()
+
+
+class SuspendRequest(Schema):
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=500), printable])
+
+
+class EmptyBody(Schema):
+    """No fields; a body, if sent, must be an empty JSON object."""
+
+
+class RevokeTokensRequest(Schema):
+    jti = fields.String(
+        load_default=None,
+        validate=[validate.Length(min=1, max=100), printable],
+        metadata={"description": "revoke only this token; without it, every token so far"},
+    )
+
+
+class IntrospectionRequest(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=8192))
+    token_type_hint = fields.String(load_default=None, validate=validate.Length(max=50))
+
+
+class IntrospectionResponse(Schema):
+    """RFC 7662. An inactive token gets only {"active": false}."""
+
+    active = fields.Boolean(required=True)
+    sub = fields.String()
+    client_id = fields.String()
+    jti = fields.String()
+    iat = fields.Integer()
+    exp = fields.Integer()
+    iss = fields.String()
+    aud = fields.String()
+    token_type = fields.String()
 
 
 class ExportedEntrySchema(AuditEntrySchema):

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from typing import Any
 
 from flask import request
@@ -5,7 +6,14 @@ from flask import request
 from api.auth import tenant_claims
 from api.context import services
 from api.parsing import Blueprint
-from api.schemas import LoginRequest, LoginResponse, TenantProfile
+from api.schemas import (
+    IssuedCredentialsResponse,
+    LoginRequest,
+    LoginResponse,
+    RotateOwnSecretRequest,
+    TenantProfile,
+    credentials_body,
+)
 
 blueprint = Blueprint("tenants", __name__, url_prefix="/tenants", description="Tenant sign-in")
 
@@ -28,3 +36,16 @@ def login(credentials: dict[str, Any]) -> Any:
 def me() -> Any:
     """The tenant the access token was issued to."""
     return services().queries.profile(tenant_claims().tenant_id)
+
+
+@blueprint.post("/me/rotate-secret")
+@blueprint.arguments(RotateOwnSecretRequest)
+@blueprint.response(200, IssuedCredentialsResponse)
+@blueprint.errors(400, 401, 409, 413, 415)
+@blueprint.doc(security=[{"tenantToken": []}])
+def rotate_own_secret(body: dict[str, Any]) -> Any:
+    """Replace your own secret, proving you hold the current one. The new one is shown once."""
+    claims = tenant_claims()
+    grace = timedelta(seconds=body["grace_seconds"])
+    issued = services().ledger.rotate_own_secret(claims, body["app_secret"], grace=grace)
+    return credentials_body(issued)

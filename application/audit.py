@@ -14,7 +14,15 @@ from application.ledger import TenantDetails, TenantLedger, details_of
 from domain.chain import GENESIS, content_of
 from domain.tenant import Tenant
 
-TENANT_EVENTS = (Tenant.Registered, Tenant.SecretRotated, Tenant.TokenIssued)
+TENANT_EVENTS = (
+    Tenant.Registered,
+    Tenant.SecretRotated,
+    Tenant.TokenIssued,
+    Tenant.Suspended,
+    Tenant.Reactivated,
+    Tenant.TokensRevoked,
+    Tenant.TokenRevoked,
+)
 TENANT_TOPICS = tuple(f"domain.tenant:{event.__qualname__}" for event in TENANT_EVENTS)
 MAX_HISTORY_PAGE = 500
 _READ_BATCH = 500
@@ -75,6 +83,8 @@ def audit_entry(event: Any, position: int | None = None) -> AuditEntry:
         details = {
             "secretVersion": event.secret_version,
             "secretFingerprint": event.secret_fingerprint,
+            "previousSecretValidUntil": _timestamp_or_none(event.grace_until),
+            "tokenEpoch": event.token_epoch,
         }
     elif isinstance(event, Tenant.TokenIssued):
         kind, actor = "TokenIssued", "tenant"
@@ -82,8 +92,20 @@ def audit_entry(event: Any, position: int | None = None) -> AuditEntry:
             "jti": event.jti,
             "expiresAt": format_timestamp(event.expires_at),
             "secretVersion": event.secret_version,
+            "tokenEpoch": event.token_epoch,
             "clientIp": event.client_ip,
         }
+    elif isinstance(event, Tenant.Suspended):
+        kind, actor = "TenantSuspended", event.suspended_by
+        details = {"reason": event.reason, "tokenEpoch": event.token_epoch}
+    elif isinstance(event, Tenant.Reactivated):
+        kind, actor, details = "TenantReactivated", event.reactivated_by, {}
+    elif isinstance(event, Tenant.TokensRevoked):
+        kind, actor = "TokensRevoked", event.revoked_by
+        details = {"tokenEpoch": event.token_epoch}
+    elif isinstance(event, Tenant.TokenRevoked):
+        kind, actor = "TokenRevoked", event.revoked_by
+        details = {"jti": event.jti}
     else:
         raise TypeError(f"not a tenant event: {type(event).__qualname__}")
     return AuditEntry(
@@ -95,6 +117,10 @@ def audit_entry(event: Any, position: int | None = None) -> AuditEntry:
         details=details,
         position=position,
     )
+
+
+def _timestamp_or_none(moment: datetime | None) -> str | None:
+    return format_timestamp(moment) if moment is not None else None
 
 
 class TenantAudit:

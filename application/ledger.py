@@ -19,14 +19,15 @@ from application.errors import (
     AdminAuthenticationError,
     AppNameTakenError,
     ConcurrentModificationError,
+    InvalidTokenError,
     TenantNotFoundError,
 )
 from application.failed_logins import RETENTION as FAILED_LOGIN_RETENTION
 from application.failed_logins import FailedLogins
-from application.tokens import EXPIRES_IN, AccessTokens
+from application.tokens import EXPIRES_IN, TOKEN_LIFETIME, AccessTokenClaims, AccessTokens
 from domain.admin import AdminToken
 from domain.app_name import AppNameIndex, canonical_app_name
-from domain.errors import InvalidAppNameError, InvalidCredentialsError
+from domain.errors import InvalidAppNameError, InvalidCredentialsError, TokenRevokedError
 from domain.tenant import Environment, Tenant
 
 T = TypeVar("T")
@@ -128,14 +129,29 @@ class TenantLedger(Application[UUID]):
             raise AppNameTakenError(f"appName {app_name!r} is already registered") from None
         return IssuedCredentials(details_of(tenant), secret, recordings[-1].notification.id)
 
-    def rotate_secret(self, tenant_id: UUID, *, actor: str) -> IssuedCredentials:
+    def rotate_secret(
+        self, tenant_id: UUID, *, actor: str, grace: timedelta = timedelta(0)
+    ) -> IssuedCredentials:
+        return self._rotate(self.get_tenant_aggregate(tenant_id), actor=actor, grace=grace)
+
+    def rotate_own_secret(
+        self, claims: AccessTokenClaims, current_secret: str, *, grace: timedelta = timedelta(0)
+    ) -> IssuedCredentials:
+        """A tenant replaces its own secret: a token is not enough, it must show the secret."""
+        tenant = self._authenticated_tenant(claims)
+        if tenant.check_secret(self._hasher.hash(current_secret), at=self._clock.now()) != (
+            tenant.secret_version
+        ):
+            raise InvalidCredentialsError("invalid credentials")  # a secret in grace is not enough
+        return self._rotate(tenant, actor=f"tenant:{tenant.app_name}", grace=grace)
+
+    def _rotate(self, tenant: Tenant, *, actor: str, grace: timedelta) -> IssuedCredentials:
         secret = generate_secret()
-        secret_hash = self._hasher.hash(secret)
-        tenant = self.get_tenant_aggregate(tenant_id)
         tenant.rotate_secret(
-            secret_hash=secret_hash,
+            secret_hash=self._hasher.hash(secret),
             secret_fingerprint=fingerprint(secret),
             rotated_by=actor,
+            grace=grace,
             at=self._clock.now(),
             seal=self.sealer,
         )
@@ -158,12 +174,18 @@ class TenantLedger(Application[UUID]):
 
         def issue() -> tuple[Tenant, Any, list[Any]]:
             tenant = self.get_tenant_aggregate(tenant_id)
-            tenant.check_secret(presented_hash)
             now = self._clock.now()
-            minted = self._tokens.mint(tenant_id=tenant.id, app_name=tenant.app_name, issued_at=now)
+            secret_version = tenant.check_secret(presented_hash, at=now)
+            minted = self._tokens.mint(
+                tenant_id=tenant.id,
+                app_name=tenant.app_name,
+                epoch=tenant.token_epoch,
+                issued_at=now,
+            )
             tenant.issue_token(
                 jti=minted.jti,
                 expires_at=minted.expires_at,
+                secret_version=secret_version,
                 client_ip=client_ip,
                 at=now,
                 seal=self.sealer,
@@ -182,6 +204,63 @@ class TenantLedger(Application[UUID]):
             expires_in=EXPIRES_IN,
             position=recordings[-1].notification.id,
         )
+
+    def authenticate(self, access_token: str) -> AccessTokenClaims:
+        """The claims of a token that verifies and still counts: not revoked by a rotation,
+        a suspension or a revocation — checked against the events, so it holds at once."""
+        claims = self._tokens.verify(access_token)
+        self._authenticated_tenant(claims)
+        return claims
+
+    def _authenticated_tenant(self, claims: AccessTokenClaims) -> Tenant:
+        try:
+            tenant = self.get_tenant_aggregate(claims.tenant_id)
+            tenant.check_token(token_epoch=claims.epoch, jti=claims.jti)
+        except (TenantNotFoundError, TokenRevokedError) as error:
+            raise InvalidTokenError(str(error)) from None
+        return tenant
+
+    def suspend(self, tenant_id: UUID, *, reason: str, actor: str) -> TenantDetails:
+        return self._change(
+            tenant_id,
+            lambda t, at: t.suspend(reason=reason, suspended_by=actor, at=at, seal=self.sealer),
+        )
+
+    def reactivate(self, tenant_id: UUID, *, actor: str) -> TenantDetails:
+        return self._change(
+            tenant_id, lambda t, at: t.reactivate(reactivated_by=actor, at=at, seal=self.sealer)
+        )
+
+    def revoke_tokens(
+        self, tenant_id: UUID, *, actor: str, jti: str | None = None
+    ) -> TenantDetails:
+        """Revoke one token by its id, or, without one, every token issued so far."""
+        if jti is None:
+            return self._change(
+                tenant_id, lambda t, at: t.revoke_tokens(revoked_by=actor, at=at, seal=self.sealer)
+            )
+        return self._change(
+            tenant_id,
+            lambda t, at: t.revoke_token(
+                jti=jti, expires_at=at + TOKEN_LIFETIME, revoked_by=actor, at=at, seal=self.sealer
+            ),
+        )
+
+    def introspect(self, access_token: str) -> AccessTokenClaims | None:
+        """RFC 7662: the claims of an active token, None for any other."""
+        try:
+            return self.authenticate(access_token)
+        except InvalidTokenError:
+            return None
+
+    def _change(self, tenant_id: UUID, change: Callable[[Tenant, datetime], None]) -> TenantDetails:
+        def attempt() -> Tenant:
+            tenant = self.get_tenant_aggregate(tenant_id)
+            change(tenant, self._clock.now())
+            self.save(tenant)
+            return tenant
+
+        return details_of(_retry_on_conflict(attempt))
 
     def tenant_details(self, tenant_id: UUID, *, version: int | None = None) -> TenantDetails:
         return details_of(self.get_tenant_aggregate(tenant_id, version=version))

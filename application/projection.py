@@ -43,3 +43,18 @@ class TenantsProjection(Projection[TenantsView]):
             domain_event.timestamp,
             tracking,
         )
+
+    @process_event.register
+    def _(self, domain_event: Tenant.Suspended, tracking: Tracking) -> None:
+        self.view.update_status(
+            domain_event.originator_id,
+            TenantStatus.SUSPENDED.value,
+            domain_event.timestamp,
+            tracking,
+        )
+
+    @process_event.register
+    def _(self, domain_event: Tenant.Reactivated, tracking: Tracking) -> None:
+        self.view.update_status(
+            domain_event.originator_id, TenantStatus.ACTIVE.value, domain_event.timestamp, tracking
+        )

@@ -14,7 +14,7 @@ ALGORITHM = "ES256"
 TOKEN_TYPE = "at+jwt"  # noqa: S105 - a media type, not a secret
 TOKEN_LIFETIME = timedelta(hours=24)
 EXPIRES_IN = "24h"
-_REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "jti"]
+_REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "jti", "epoch"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,9 @@ class SigningKey:
 @dataclass(frozen=True)
 class AccessTokenClaims:
     tenant_id: uuid.UUID
+    app_name: str
     jti: str
+    epoch: int
     issued_at: datetime
     expires_at: datetime
 
@@ -52,7 +54,11 @@ class AccessTokens:
         self._audience = audience
         self._leeway = leeway_seconds
 
-    def mint(self, *, tenant_id: uuid.UUID, app_name: str, issued_at: datetime) -> MintedToken:
+    def mint(
+        self, *, tenant_id: uuid.UUID, app_name: str, epoch: int, issued_at: datetime
+    ) -> MintedToken:
+        """epoch: the tenant's token epoch; a rotation, suspension or revocation moves it on,
+        and every token minted under an earlier epoch stops counting."""
         jti = str(uuid.uuid4())
         issued_at = issued_at.replace(microsecond=0)  # JWT times are whole seconds
         expires_at = issued_at + TOKEN_LIFETIME
@@ -64,6 +70,7 @@ class AccessTokens:
             "exp": int(expires_at.timestamp()),
             "jti": jti,
             "client_id": app_name,
+            "epoch": epoch,
         }
         token = jwt.encode(
             claims,
@@ -88,9 +95,13 @@ class AccessTokens:
                 leeway=self._leeway,
                 options={"require": _REQUIRED_CLAIMS},
             )
+            if not isinstance(claims["epoch"], int):
+                raise InvalidTokenError("malformed epoch")
             return AccessTokenClaims(
                 tenant_id=uuid.UUID(claims["sub"]),
+                app_name=str(claims.get("client_id", "")),
                 jti=str(claims["jti"]),
+                epoch=claims["epoch"],
                 issued_at=datetime.fromtimestamp(claims["iat"], tz=UTC),
                 expires_at=datetime.fromtimestamp(claims["exp"], tz=UTC),
             )

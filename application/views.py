@@ -37,6 +37,11 @@ class TenantsView(TrackingRecorder, ABC):
     ) -> None: ...
 
     @abstractmethod
+    def update_status(
+        self, tenant_id: UUID, status: str, updated_at: datetime, tracking: Tracking
+    ) -> None: ...
+
+    @abstractmethod
     def get_tenant(self, tenant_id: UUID) -> TenantRow | None: ...
 
     @abstractmethod

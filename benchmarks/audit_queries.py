@@ -52,6 +52,7 @@ def _seed(services: Services, count: int) -> UUID:
             tenant.issue_token(
                 jti="bench",
                 expires_at=moment + timedelta(hours=24),
+                secret_version=1,
                 client_ip=None,
                 at=moment,
                 seal=ledger.sealer,

@@ -6,7 +6,7 @@ that a clock can be faked, and carries a digest chaining it to the previous even
 """
 
 import hmac
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -14,7 +14,12 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.chain import GENESIS, Sealer, canonical_content
-from domain.errors import InvalidCredentialsError
+from domain.errors import (
+    InvalidCredentialsError,
+    TenantStateError,
+    TenantSuspendedError,
+    TokenRevokedError,
+)
 from domain.webhook import check_webhook_url
 
 
@@ -25,6 +30,10 @@ class Environment(StrEnum):
 
 class TenantStatus(StrEnum):
     ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+MAX_GRACE = timedelta(days=7)
 
 
 class Tenant(Aggregate):
@@ -47,18 +56,69 @@ class Tenant(Aggregate):
         secret_fingerprint: str
         secret_version: int
         rotated_by: str
+        grace_until: datetime | None
+        token_epoch: int
         digest: str
 
         def apply(self, tenant: "Tenant") -> None:
+            tenant.previous_secret_hash = tenant.secret_hash if self.grace_until else None
+            tenant.previous_secret_until = self.grace_until
             tenant.secret_hash = self.secret_hash
             tenant.secret_fingerprint = self.secret_fingerprint
             tenant.secret_version = self.secret_version
+            tenant.token_epoch = self.token_epoch
+            tenant.chain_digest = self.digest
+
+    class Suspended(Aggregate.Event):
+        reason: str
+        suspended_by: str
+        token_epoch: int
+        digest: str
+
+        def apply(self, tenant: "Tenant") -> None:
+            tenant.status = TenantStatus.SUSPENDED.value
+            tenant.token_epoch = self.token_epoch
+            tenant.chain_digest = self.digest
+
+    class Reactivated(Aggregate.Event):
+        reactivated_by: str
+        digest: str
+
+        def apply(self, tenant: "Tenant") -> None:
+            tenant.status = TenantStatus.ACTIVE.value
+            tenant.chain_digest = self.digest
+
+    class TokensRevoked(Aggregate.Event):
+        """Every token issued so far stops working."""
+
+        revoked_by: str
+        token_epoch: int
+        digest: str
+
+        def apply(self, tenant: "Tenant") -> None:
+            tenant.token_epoch = self.token_epoch
+            tenant.chain_digest = self.digest
+
+    class TokenRevoked(Aggregate.Event):
+        """One token stops working; remembered until it would have expired anyway."""
+
+        jti: str
+        expires_at: datetime
+        revoked_by: str
+        digest: str
+
+        def apply(self, tenant: "Tenant") -> None:
+            tenant.revoked_tokens = {
+                jti: until for jti, until in tenant.revoked_tokens.items() if until > self.timestamp
+            }
+            tenant.revoked_tokens[self.jti] = self.expires_at
             tenant.chain_digest = self.digest
 
     class TokenIssued(Aggregate.Event):
         jti: str
         expires_at: datetime
         secret_version: int
+        token_epoch: int
         client_ip: str | None
         digest: str
 
@@ -90,6 +150,10 @@ class Tenant(Aggregate):
         self.registered_by = registered_by
         self.tokens_issued = 0
         self.last_token_issued_at: datetime | None = None
+        self.token_epoch = 1
+        self.revoked_tokens: dict[str, datetime] = {}
+        self.previous_secret_hash: str | None = None
+        self.previous_secret_until: datetime | None = None
         self.chain_digest = GENESIS
 
     @classmethod
@@ -123,10 +187,16 @@ class Tenant(Aggregate):
             cls.Registered, id=tenant_id, timestamp=at, digest=seal(GENESIS, content), **fields
         )
 
-    def check_secret(self, presented_hash: str) -> None:
-        """Raise InvalidCredentialsError unless the presented hash is the current one."""
-        if not hmac.compare_digest(presented_hash.encode(), self.secret_hash.encode()):
-            raise InvalidCredentialsError("invalid credentials")
+    def check_secret(self, presented_hash: str, *, at: datetime) -> int:
+        """The version of the secret presented: the current one, or the previous one while
+        its grace lasts. Raise InvalidCredentialsError otherwise."""
+        if hmac.compare_digest(presented_hash.encode(), self.secret_hash.encode()):
+            return self.secret_version
+        previous = self.previous_secret_hash or ""
+        in_grace = self.previous_secret_until is not None and at < self.previous_secret_until
+        if hmac.compare_digest(presented_hash.encode(), previous.encode()) and in_grace:
+            return self.secret_version - 1
+        raise InvalidCredentialsError("invalid credentials")
 
     def rotate_secret(
         self,
@@ -134,9 +204,14 @@ class Tenant(Aggregate):
         secret_hash: str,
         secret_fingerprint: str,
         rotated_by: str,
+        grace: timedelta = timedelta(0),
         at: datetime,
         seal: Sealer,
     ) -> None:
+        """Replace the secret. Without grace, the old secret and every token issued so far
+        stop working at once; with grace, both keep working until it ends."""
+        if not timedelta(0) <= grace <= MAX_GRACE:
+            raise TenantStateError("grace must be between 0 and 7 days")
         self._record(
             self.SecretRotated,
             at,
@@ -145,6 +220,8 @@ class Tenant(Aggregate):
             secret_fingerprint=secret_fingerprint,
             secret_version=self.secret_version + 1,
             rotated_by=rotated_by,
+            grace_until=at + grace if grace else None,
+            token_epoch=self.token_epoch if grace else self.token_epoch + 1,
         )
 
     def issue_token(
@@ -152,18 +229,58 @@ class Tenant(Aggregate):
         *,
         jti: str,
         expires_at: datetime,
+        secret_version: int,
         client_ip: str | None,
         at: datetime,
         seal: Sealer,
     ) -> None:
+        if self.status != TenantStatus.ACTIVE:
+            raise TenantSuspendedError("this tenant is suspended")
         self._record(
             self.TokenIssued,
             at,
             seal,
             jti=jti,
             expires_at=expires_at,
-            secret_version=self.secret_version,
+            secret_version=secret_version,
+            token_epoch=self.token_epoch,
             client_ip=client_ip,
+        )
+
+    def check_token(self, *, token_epoch: int, jti: str) -> None:
+        """Raise TokenRevokedError unless a token with this epoch and id still counts."""
+        if self.status != TenantStatus.ACTIVE:
+            raise TokenRevokedError("the tenant is suspended")
+        if token_epoch != self.token_epoch or jti in self.revoked_tokens:
+            raise TokenRevokedError("the token was revoked")
+
+    def suspend(self, *, reason: str, suspended_by: str, at: datetime, seal: Sealer) -> None:
+        if self.status == TenantStatus.SUSPENDED:
+            raise TenantStateError("the tenant is already suspended")
+        self._record(
+            self.Suspended,
+            at,
+            seal,
+            reason=reason,
+            suspended_by=suspended_by,
+            token_epoch=self.token_epoch + 1,
+        )
+
+    def reactivate(self, *, reactivated_by: str, at: datetime, seal: Sealer) -> None:
+        if self.status == TenantStatus.ACTIVE:
+            raise TenantStateError("the tenant is not suspended")
+        self._record(self.Reactivated, at, seal, reactivated_by=reactivated_by)
+
+    def revoke_tokens(self, *, revoked_by: str, at: datetime, seal: Sealer) -> None:
+        self._record(
+            self.TokensRevoked, at, seal, revoked_by=revoked_by, token_epoch=self.token_epoch + 1
+        )
+
+    def revoke_token(
+        self, *, jti: str, expires_at: datetime, revoked_by: str, at: datetime, seal: Sealer
+    ) -> None:
+        self._record(
+            self.TokenRevoked, at, seal, jti=jti, expires_at=expires_at, revoked_by=revoked_by
         )
 
     def _record(self, event_class: type, at: datetime, seal: Sealer, **fields: Any) -> None:

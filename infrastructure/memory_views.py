@@ -35,6 +35,16 @@ class MemoryTenantsView(POPOTrackingRecorder, TenantsView):
             )
             self._insert_tracking(tracking)
 
+    def update_status(
+        self, tenant_id: UUID, status: str, updated_at: datetime, tracking: Tracking
+    ) -> None:
+        with self._database_lock:
+            self._assert_tracking_uniqueness(tracking)
+            self._rows[tenant_id] = dataclasses.replace(
+                self._rows[tenant_id], status=status, updated_at=updated_at
+            )
+            self._insert_tracking(tracking)
+
     def get_tenant(self, tenant_id: UUID) -> TenantRow | None:
         with self._database_lock:
             return self._rows.get(tenant_id)

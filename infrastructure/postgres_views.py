@@ -51,6 +51,18 @@ class PostgresTenantsView(PostgresTrackingRecorder, TenantsView):
             )
             self._insert_tracking(cursor, tracking)
 
+    def update_status(
+        self, tenant_id: UUID, status: str, updated_at: datetime, tracking: Tracking
+    ) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                SQL("UPDATE {} SET status = %s, updated_at = %s WHERE tenant_id = %s").format(
+                    self._table
+                ),
+                (status, updated_at, tenant_id),
+            )
+            self._insert_tracking(cursor, tracking)
+
     def get_tenant(self, tenant_id: UUID) -> TenantRow | None:
         with self.datastore.get_connection() as connection, connection.cursor() as cursor:
             cursor.execute(

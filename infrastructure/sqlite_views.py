@@ -49,6 +49,16 @@ class SQLiteTenantsView(SQLiteTrackingRecorder, TenantsView):
             )
             self._insert_tracking(cursor, tracking)
 
+    def update_status(
+        self, tenant_id: UUID, status: str, updated_at: datetime, tracking: Tracking
+    ) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                "UPDATE tenants SET status = ?, updated_at = ? WHERE tenant_id = ?",
+                (status, updated_at.isoformat(), str(tenant_id)),
+            )
+            self._insert_tracking(cursor, tracking)
+
     def get_tenant(self, tenant_id: UUID) -> TenantRow | None:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(_SELECT_ONE, (str(tenant_id),))

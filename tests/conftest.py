@@ -22,7 +22,11 @@ def store(request: pytest.FixtureRequest) -> str:
 def settings(store: str, tmp_path: Path) -> Iterator[Settings]:
     with database_url(store, tmp_path) as url:
         yield Settings.from_environ(
-            {"LEDGER_DATABASE_URL": url, "LEDGER_DATA_DIR": str(tmp_path / "var")}
+            {
+                "LEDGER_DATABASE_URL": url,
+                "LEDGER_DATA_DIR": str(tmp_path / "var"),
+                "LEDGER_POSTGRES_POOL_SIZE": "2",  # many tests, one PostgreSQL
+            }
         )
 
 

@@ -47,6 +47,8 @@ def test_history_lists_every_event_with_actor_and_no_secret(audit, lifecycle) ->
     assert entries[2].details == {
         "secretVersion": 2,
         "secretFingerprint": fingerprint(rotated.app_secret),
+        "previousSecretValidUntil": None,
+        "tokenEpoch": 2,
     }
     assert entries[1].details["clientIp"] == "198.51.100.1"
     assert entries[1].occurred_at == T0 + timedelta(hours=1)

@@ -39,6 +39,7 @@ def seed_logins(services: Services, tenant_id: UUID, count: int) -> None:
             tenant.issue_token(
                 jti="seeded",
                 expires_at=now + timedelta(hours=24),
+                secret_version=1,
                 client_ip=None,
                 at=now,
                 seal=ledger.sealer,

@@ -19,7 +19,12 @@ LISTENING = re.compile(r"Listening at: (http://127\.0\.0\.1:\d+)")
 
 def ledger_env(database_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
-    env.update(LEDGER_DATABASE_URL=database_url, LEDGER_DATA_DIR=str(data_dir), **extra)
+    env.update(
+        LEDGER_DATABASE_URL=database_url,
+        LEDGER_DATA_DIR=str(data_dir),
+        LEDGER_POSTGRES_POOL_SIZE="2",
+        **extra,
+    )
     return env
 
 

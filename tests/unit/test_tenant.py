@@ -62,9 +62,9 @@ def test_rotation_replaces_the_secret_and_counts_the_version() -> None:
         at=REGISTERED_AT,
         seal=seal,
     )
-    tenant.check_secret("hash-2")
+    tenant.check_secret("hash-2", at=REGISTERED_AT)
     with pytest.raises(InvalidCredentialsError):
-        tenant.check_secret("hash-1")
+        tenant.check_secret("hash-1", at=REGISTERED_AT)
     assert tenant.secret_version == 2
 
 
@@ -79,7 +79,12 @@ def test_issuing_a_token_records_the_secret_version_it_was_issued_under() -> Non
     )
     expires = REGISTERED_AT + timedelta(hours=24)
     tenant.issue_token(
-        jti="j1", expires_at=expires, client_ip="10.0.0.1", at=REGISTERED_AT, seal=seal
+        jti="j1",
+        expires_at=expires,
+        secret_version=2,
+        client_ip="10.0.0.1",
+        at=REGISTERED_AT,
+        seal=seal,
     )
     issued = tenant.collect_events()[-1]
     assert isinstance(issued, Tenant.TokenIssued)
@@ -89,7 +94,7 @@ def test_issuing_a_token_records_the_secret_version_it_was_issued_under() -> Non
 
 def test_a_wrong_secret_is_refused() -> None:
     with pytest.raises(InvalidCredentialsError):
-        register().check_secret("not-the-hash")
+        register().check_secret("not-the-hash", at=REGISTERED_AT)
 
 
 @pytest.mark.parametrize(
@@ -125,7 +130,9 @@ def test_every_event_is_chained_to_the_one_before() -> None:
         seal=seal,
     )
     expires = REGISTERED_AT + timedelta(hours=24)
-    tenant.issue_token(jti="j1", expires_at=expires, client_ip=None, at=REGISTERED_AT, seal=seal)
+    tenant.issue_token(
+        jti="j1", expires_at=expires, secret_version=2, client_ip=None, at=REGISTERED_AT, seal=seal
+    )
     previous = GENESIS
     for event in tenant.collect_events():
         assert event.digest == seal(previous, content_of(event))

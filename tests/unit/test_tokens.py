@@ -36,7 +36,7 @@ def decode_part(token: str, index: int) -> dict:
 def test_tokens_follow_the_jwt_access_token_profile(tokens: AccessTokens) -> None:
     tenant_id = uuid4()
     now = datetime.now(tz=UTC).replace(microsecond=0)
-    minted = tokens.mint(tenant_id=tenant_id, app_name="acme", issued_at=now)
+    minted = tokens.mint(tenant_id=tenant_id, app_name="acme", epoch=1, issued_at=now)
     header, claims = decode_part(minted.token, 0), decode_part(minted.token, 1)
     assert header["typ"] == "at+jwt"
     assert header["alg"] == "ES256"
@@ -53,7 +53,9 @@ def test_tokens_follow_the_jwt_access_token_profile(tokens: AccessTokens) -> Non
 
 
 def test_jwks_verifies_our_tokens_with_a_standard_client(tokens: AccessTokens) -> None:
-    minted = tokens.mint(tenant_id=uuid4(), app_name="acme", issued_at=datetime.now(tz=UTC))
+    minted = tokens.mint(
+        tenant_id=uuid4(), app_name="acme", epoch=1, issued_at=datetime.now(tz=UTC)
+    )
     jwk_set = jwt.PyJWKSet.from_dict(tokens.jwks())
     key = jwk_set[decode_part(minted.token, 0)["kid"]]
     claims = jwt.decode(minted.token, key.key, algorithms=["ES256"], audience=AUDIENCE)
@@ -62,13 +64,15 @@ def test_jwks_verifies_our_tokens_with_a_standard_client(tokens: AccessTokens) -
 
 def test_an_expired_token_is_refused(tokens: AccessTokens) -> None:
     long_ago = datetime.now(tz=UTC) - timedelta(hours=25)
-    minted = tokens.mint(tenant_id=uuid4(), app_name="acme", issued_at=long_ago)
+    minted = tokens.mint(tenant_id=uuid4(), app_name="acme", epoch=1, issued_at=long_ago)
     with pytest.raises(InvalidTokenError):
         tokens.verify(minted.token)
 
 
 def test_a_token_signed_by_another_key_is_refused(tokens: AccessTokens) -> None:
-    foreign = make_tokens().mint(tenant_id=uuid4(), app_name="a", issued_at=datetime.now(tz=UTC))
+    foreign = make_tokens().mint(
+        tenant_id=uuid4(), app_name="a", epoch=1, issued_at=datetime.now(tz=UTC)
+    )
     with pytest.raises(InvalidTokenError):
         tokens.verify(foreign.token)
 
@@ -77,13 +81,17 @@ def test_a_foreign_key_claiming_our_kid_is_refused(tokens: AccessTokens) -> None
     kid = tokens.jwks()["keys"][0]["kid"]
     other_key = ec.generate_private_key(ec.SECP256R1())
     impostor = AccessTokens(SigningKey(kid, other_key), ISSUER, AUDIENCE)
-    token = impostor.mint(tenant_id=uuid4(), app_name="a", issued_at=datetime.now(tz=UTC)).token
+    token = impostor.mint(
+        tenant_id=uuid4(), app_name="a", epoch=1, issued_at=datetime.now(tz=UTC)
+    ).token
     with pytest.raises(InvalidTokenError):
         tokens.verify(token)
 
 
 def test_tampered_claims_are_refused(tokens: AccessTokens) -> None:
-    token = tokens.mint(tenant_id=uuid4(), app_name="a", issued_at=datetime.now(tz=UTC)).token
+    token = tokens.mint(
+        tenant_id=uuid4(), app_name="a", epoch=1, issued_at=datetime.now(tz=UTC)
+    ).token
     header, _payload, signature = token.split(".")
     claims = decode_part(token, 1)
     claims["sub"] = str(uuid4())
@@ -101,14 +109,18 @@ def unsigned(header: dict, claims: dict) -> str:
 
 @pytest.mark.parametrize("alg", ["none", "None", "NONE", "nOnE"])
 def test_unsigned_tokens_are_refused(tokens: AccessTokens, alg: str) -> None:
-    good = tokens.mint(tenant_id=uuid4(), app_name="a", issued_at=datetime.now(tz=UTC)).token
+    good = tokens.mint(
+        tenant_id=uuid4(), app_name="a", epoch=1, issued_at=datetime.now(tz=UTC)
+    ).token
     header = {**decode_part(good, 0), "alg": alg}
     with pytest.raises(InvalidTokenError):
         tokens.verify(unsigned(header, decode_part(good, 1)))
 
 
 def test_our_public_key_used_as_an_hmac_secret_is_refused(tokens: AccessTokens) -> None:
-    good = tokens.mint(tenant_id=uuid4(), app_name="a", issued_at=datetime.now(tz=UTC)).token
+    good = tokens.mint(
+        tenant_id=uuid4(), app_name="a", epoch=1, issued_at=datetime.now(tz=UTC)
+    ).token
     public_pem = (
         tokens._public_keys[decode_part(good, 0)["kid"]]
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -122,7 +134,7 @@ def test_our_public_key_used_as_an_hmac_secret_is_refused(tokens: AccessTokens) 
         tokens.verify(forged)
 
 
-@pytest.mark.parametrize("missing", ["exp", "iat", "iss", "aud", "sub", "jti"])
+@pytest.mark.parametrize("missing", ["exp", "iat", "iss", "aud", "sub", "jti", "epoch"])
 def test_tokens_missing_a_required_claim_are_refused(missing: str) -> None:
     key = ec.generate_private_key(ec.SECP256R1())
     tokens = make_tokens(key)
@@ -134,6 +146,7 @@ def test_tokens_missing_a_required_claim_are_refused(missing: str) -> None:
         "iat": now,
         "exp": now + 60,
         "jti": "x",
+        "epoch": 1,
     }
     del claims[missing]
     kid = jwk_thumbprint(key.public_key())
@@ -148,7 +161,9 @@ def test_tokens_missing_a_required_claim_are_refused(missing: str) -> None:
 def test_wrong_issuer_or_audience_is_refused(issuer: str, audience: str) -> None:
     key = ec.generate_private_key(ec.SECP256R1())
     theirs = AccessTokens(SigningKey(jwk_thumbprint(key.public_key()), key), issuer, audience)
-    token = theirs.mint(tenant_id=uuid4(), app_name="a", issued_at=datetime.now(tz=UTC)).token
+    token = theirs.mint(
+        tenant_id=uuid4(), app_name="a", epoch=1, issued_at=datetime.now(tz=UTC)
+    ).token
     with pytest.raises(InvalidTokenError):
         make_tokens(key).verify(token)
 
@@ -164,6 +179,7 @@ def test_an_absurd_expiry_is_an_invalid_token_not_a_crash() -> None:
     now = int(datetime.now(tz=UTC).timestamp())
     claims = {"iss": ISSUER, "aud": AUDIENCE, "sub": str(uuid4()), "iat": now, "exp": 10**20}
     claims["jti"] = "x"
+    claims["epoch"] = 1
     kid = jwk_thumbprint(key.public_key())
     token = jwt.encode(claims, key, algorithm="ES256", headers={"kid": kid, "typ": "at+jwt"})
     with pytest.raises(InvalidTokenError):
