@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from api import admin, health, introspection, tenants
 from api.context import install_services
 from api.problems import PROBLEM_JSON, http_exception_problem, register_error_handlers
+from api.rate_limits import init_rate_limits
 from api.schemas import Problem
 from infrastructure.services import Services, build_services
 from infrastructure.settings import Settings
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     register_error_handlers(app)
     app.before_request(_assign_request_id)
     app.before_request(_require_json_body)
+    init_rate_limits(app, settings)  # after the hooks above, so a 429 has its request id
     app.after_request(_secure_headers)
     app.after_request(_log_request)
     return app

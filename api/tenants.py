@@ -21,7 +21,7 @@ blueprint = Blueprint("tenants", __name__, url_prefix="/tenants", description="T
 @blueprint.post("/login")
 @blueprint.arguments(LoginRequest)
 @blueprint.response(200, LoginResponse)
-@blueprint.errors(400, 401, 413, 415)
+@blueprint.errors(400, 401, 403, 413, 415, 429)
 def login(credentials: dict[str, Any]) -> Any:
     """Exchange appName and appSecret for a 24-hour access token."""
     return services().ledger.login(

@@ -25,6 +25,11 @@ class Settings:
     postgres_pool_size: int
     aggregate_cache_size: int
     create_tables: bool
+    redis_url: str | None
+    login_limit_per_ip: str
+    login_failure_limit_per_app: str
+    login_failure_limit_per_app_and_ip: str
+    admin_limit: str
 
     @property
     def uses_postgres(self) -> bool:
@@ -50,6 +55,13 @@ class Settings:
             # ledger serve creates tables once, then starts its processes with this off, since
             # the library's table creation is not safe to run from several processes at once.
             create_tables=env.get("LEDGER_CREATE_TABLES", "true").lower() != "false",
+            redis_url=env.get("LEDGER_REDIS_URL") or None,
+            login_limit_per_ip=env.get("LEDGER_LOGIN_LIMIT_PER_IP", "60/minute"),
+            login_failure_limit_per_app=env.get("LEDGER_LOGIN_FAILURE_LIMIT_PER_APP", "300/minute"),
+            login_failure_limit_per_app_and_ip=env.get(
+                "LEDGER_LOGIN_FAILURE_LIMIT_PER_APP_AND_IP", "10/minute"
+            ),
+            admin_limit=env.get("LEDGER_ADMIN_LIMIT", "1200/minute"),
         )
 
 

@@ -48,3 +48,18 @@ def database_url(store: str, data_dir: Path) -> Iterator[str]:
                 )
     else:
         raise ValueError(store)
+
+
+def redis_url() -> str:
+    """A Redis for tests that need one: skipped with the reason if absent, failed under CI."""
+    import redis
+
+    url = os.environ.get("LEDGER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        reason = f"Redis not reachable at {url}: {error}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true requires Redis tests to run. {reason}")
+        pytest.skip(reason)
+    return url
