@@ -3,7 +3,7 @@
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 import click
@@ -44,4 +44,8 @@ class Moment(click.ParamType):
             self.fail(f"{value!r} is not an ISO 8601 time, e.g. 2025-01-01T00:00:00Z", param, ctx)
         if moment.tzinfo is None:
             self.fail(f"{value!r} has no time zone; add Z or an offset such as +02:00", param, ctx)
+        try:
+            moment.astimezone(UTC)
+        except OverflowError:
+            self.fail(f"{value!r} is out of range", param, ctx)
         return moment

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -19,6 +19,14 @@ def printable(value: str) -> None:
     """No control characters and no lone surrogates: they break logs, hashes and databases."""
     if any(ord(c) < 0x20 or ord(c) == 0x7F or 0xD800 <= ord(c) <= 0xDFFF for c in value):
         raise ValidationError("must not contain control characters")
+
+
+def representable(moment: datetime) -> None:
+    """A moment that exists in UTC (9999-12-31T23:00-05:00 does not)."""
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError("out of range") from None
 
 
 class StrictBoolean(fields.Boolean):
@@ -110,6 +118,7 @@ class TenantAdminView(TenantProfile):
 class TenantQuery(Schema):
     at = fields.AwareDateTime(
         load_default=None,
+        validate=representable,
         metadata={"description": "reconstruct the tenant as of this moment, from its events"},
     )
 
@@ -207,7 +216,9 @@ class FailedLoginsResponse(Schema):
 
 
 class FailedLoginsQuery(Schema):
-    since = fields.AwareDateTime(load_default=None, metadata={"description": "default: 7 days ago"})
+    since = fields.AwareDateTime(
+        load_default=None, validate=representable, metadata={"description": "default: 7 days ago"}
+    )
 
 
 class AuditPage(Schema):
@@ -220,7 +231,7 @@ class AuditPage(Schema):
 
 
 class AuditPageQuery(Schema):
-    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**62))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_HISTORY_PAGE))
 
 

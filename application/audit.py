@@ -6,23 +6,12 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Snapshot
-
 from application.errors import TenantNotFoundError
 from application.failed_logins import FailedLoginWindow
+from application.integrity import TENANT_EVENTS, Verification, verify_ledger
 from application.ledger import TenantDetails, TenantLedger, details_of
-from domain.chain import GENESIS, content_of
 from domain.tenant import Tenant
 
-TENANT_EVENTS = (
-    Tenant.Registered,
-    Tenant.SecretRotated,
-    Tenant.TokenIssued,
-    Tenant.Suspended,
-    Tenant.Reactivated,
-    Tenant.TokensRevoked,
-    Tenant.TokenRevoked,
-)
 TENANT_TOPICS = tuple(f"domain.tenant:{event.__qualname__}" for event in TENANT_EVENTS)
 MAX_HISTORY_PAGE = 500
 _READ_BATCH = 500
@@ -43,21 +32,6 @@ class AuditEntry:
 class TenantAsOf:
     at: datetime
     tenant: TenantDetails
-
-
-@dataclass(frozen=True)
-class BrokenLink:
-    tenant_id: UUID
-    version: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class Verification:
-    events_checked: int
-    snapshots_checked: int
-    tenants_checked: int
-    broken: BrokenLink | None
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -177,68 +151,7 @@ class TenantAudit:
                 yield audit_entry(event, notification.id)
 
     def verify(self) -> Verification:
-        """Recompute every tenant's chain of digests, and check each snapshot against the
-        state replayed from events. Stops at the first broken link."""
-        replayed: dict[UUID, Tenant] = {}
-        events_checked = snapshots_checked = 0
-        for _, event in self._tenant_events():
-            tenant_id, version = event.originator_id, event.originator_version
-            tenant = replayed.get(tenant_id)
-            expected_version = 1 if tenant is None else tenant.version + 1
-            if version != expected_version:
-                return self._broken(
-                    events_checked,
-                    snapshots_checked,
-                    replayed,
-                    tenant_id,
-                    expected_version,
-                    "event missing",
-                )
-            previous = GENESIS if tenant is None else tenant.chain_digest
-            if event.digest != self._ledger.sealer(previous, content_of(event)):
-                return self._broken(
-                    events_checked,
-                    snapshots_checked,
-                    replayed,
-                    tenant_id,
-                    version,
-                    "digest does not match the event",
-                )
-            replayed[tenant_id] = event.mutate(tenant)
-            events_checked += 1
-            if version % self._ledger.snapshotting_intervals[Tenant] == 0:
-                snapshot = self._snapshot(tenant_id, version)
-                if snapshot is not None:
-                    snapshots_checked += 1
-                    if vars(snapshot.mutate(None)) != vars(replayed[tenant_id]):
-                        return self._broken(
-                            events_checked,
-                            snapshots_checked,
-                            replayed,
-                            tenant_id,
-                            version,
-                            "snapshot differs from events",
-                        )
-        return Verification(events_checked, snapshots_checked, len(replayed), None)
-
-    def _snapshot(self, tenant_id: UUID, version: int) -> Snapshot | None:
-        if self._ledger.snapshots is None:
-            return None
-        found = list(self._ledger.snapshots.get(tenant_id, gt=version - 1, lte=version))
-        return found[0] if found else None  # type: ignore[return-value]
-
-    @staticmethod
-    def _broken(
-        events: int,
-        snapshots: int,
-        replayed: dict[UUID, Tenant],
-        tenant_id: UUID,
-        version: int,
-        reason: str,
-    ) -> Verification:
-        return Verification(
-            events, snapshots, len(replayed), BrokenLink(tenant_id, version, reason)
-        )
+        return verify_ledger(self._ledger)
 
     def _tenant_events(self) -> Iterator[tuple[Any, Any]]:
         position = 0

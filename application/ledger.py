@@ -119,7 +119,7 @@ class TenantLedger(Application[UUID]):
             secret_hash=self._hasher.hash(secret),
             secret_fingerprint=fingerprint(secret),
             registered_by=actor,
-            at=self._clock.now(),
+            at=self._now(),
             seal=self.sealer,
         )
         index = AppNameIndex(canonical_name=canonical, tenant_id=tenant.id)
@@ -139,7 +139,7 @@ class TenantLedger(Application[UUID]):
     ) -> IssuedCredentials:
         """A tenant replaces its own secret: a token is not enough, it must show the secret."""
         tenant = self._authenticated_tenant(claims)
-        if tenant.check_secret(self._hasher.hash(current_secret), at=self._clock.now()) != (
+        if tenant.check_secret(self._hasher.hash(current_secret), at=self._now()) != (
             tenant.secret_version
         ):
             raise InvalidCredentialsError("invalid credentials")  # a secret in grace is not enough
@@ -152,7 +152,7 @@ class TenantLedger(Application[UUID]):
             secret_fingerprint=fingerprint(secret),
             rotated_by=actor,
             grace=grace,
-            at=self._clock.now(),
+            at=self._now(),
             seal=self.sealer,
         )
         try:
@@ -174,7 +174,7 @@ class TenantLedger(Application[UUID]):
 
         def issue() -> tuple[Tenant, Any, list[Any]]:
             tenant = self.get_tenant_aggregate(tenant_id)
-            now = self._clock.now()
+            now = self._now()
             secret_version = tenant.check_secret(presented_hash, at=now)
             minted = self._tokens.mint(
                 tenant_id=tenant.id,
@@ -194,9 +194,9 @@ class TenantLedger(Application[UUID]):
 
         try:
             tenant, minted, recordings = _retry_on_conflict(issue)
-        except InvalidCredentialsError:
+        except (InvalidCredentialsError, TenantNotFoundError):
             self._count_failure(tenant_id, client_ip)
-            raise
+            raise InvalidCredentialsError("invalid credentials") from None
         return IssuedToken(
             access_token=minted.token,
             tenant_id=tenant.id,
@@ -256,7 +256,7 @@ class TenantLedger(Application[UUID]):
     def _change(self, tenant_id: UUID, change: Callable[[Tenant, datetime], None]) -> TenantDetails:
         def attempt() -> Tenant:
             tenant = self.get_tenant_aggregate(tenant_id)
-            change(tenant, self._clock.now())
+            change(tenant, self._now())
             self.save(tenant)
             return tenant
 
@@ -277,7 +277,7 @@ class TenantLedger(Application[UUID]):
     def create_admin_token(self, admin_name: str) -> str:
         token = ADMIN_TOKEN_PREFIX + generate_secret()
         admin = AdminToken.create(
-            token_hash=self._hasher.hash(token), admin_name=admin_name, at=self._clock.now()
+            token_hash=self._hasher.hash(token), admin_name=admin_name, at=self._now()
         )
         self.save(admin)
         return token
@@ -295,11 +295,17 @@ class TenantLedger(Application[UUID]):
         return admin.admin_name
 
     def _count_failure(self, tenant_id: UUID | None, client_ip: str | None) -> None:
-        now = self._clock.now()
+        now = self._now()
         self.failed_logins.record(tenant_id, now, client_ip)
         if self._last_prune is None or now - self._last_prune > timedelta(hours=1):
             self._last_prune = now
             self.failed_logins.prune(before=now - FAILED_LOGIN_RETENTION)
+
+    def _now(self) -> datetime:
+        """Milliseconds, as shown everywhere: an auditor who asks about a moment they were
+        shown gets the event that carries it."""
+        now = self._clock.now()
+        return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
     def head_position(self) -> int:
         return self.recorder.max_notification_id() or 0

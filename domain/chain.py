@@ -24,7 +24,7 @@ def canonical_content(
         "type": event_type,
         "id": str(tenant_id),
         "version": version,
-        "at": at.isoformat(),
+        "at": _plain(at),
         "fields": fields,
     }
     return json.dumps(document, sort_keys=True, separators=(",", ":"), default=_plain).encode()
@@ -42,9 +42,10 @@ def content_of(event: Any) -> bytes:
     )
 
 
-def _plain(value: Any) -> str:
+def _plain(value: Any) -> dict[str, str]:
+    """Tagged, so that a time and a string that spells it cannot be swapped unnoticed."""
     if isinstance(value, datetime):
-        return value.isoformat()
+        return {"datetime": value.isoformat()}
     if isinstance(value, UUID):
-        return str(value)
+        return {"uuid": str(value)}
     raise TypeError(f"cannot put {type(value).__name__} in an event digest")

@@ -284,6 +284,8 @@ class Tenant(Aggregate):
         )
 
     def _record(self, event_class: type, at: datetime, seal: Sealer, **fields: Any) -> None:
+        # A tenant's history is ordered in time even when hosts' clocks disagree a little.
+        at = max(at, self.modified_on)
         content = canonical_content(event_class.__qualname__, self.id, self.version + 1, at, fields)
         digest = seal(self.chain_digest, content)
         self.trigger_event(event_class, timestamp=at, digest=digest, **fields)

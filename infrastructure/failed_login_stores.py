@@ -62,17 +62,24 @@ class SQLiteFailedLogins(SQLiteRecorder, FailedLogins):
     def record(self, tenant_id: UUID | None, at: datetime, client_ip: str | None) -> None:
         key = (str(tenant_id or UNKNOWN), window_start(at).isoformat())
         with self.datastore.transaction(commit=True) as cursor:
+            # Write first: the transaction then holds the write lock (waiting for it if need
+            # be) instead of failing at once when a read would have to upgrade.
+            cursor.execute(
+                "INSERT INTO failed_logins VALUES (?, ?, 1, '[]', ?) "
+                "ON CONFLICT (tenant, window_start) DO UPDATE SET attempts = attempts + 1, "
+                "last_attempt_at = excluded.last_attempt_at",
+                (*key, at.isoformat()),
+            )
             cursor.execute(
                 "SELECT client_ips FROM failed_logins WHERE tenant = ? AND window_start = ?", key
             )
-            found = cursor.fetchone()
-            ips = merged_ips(json.loads(found["client_ips"]) if found else [], client_ip)
-            cursor.execute(
-                "INSERT INTO failed_logins VALUES (?, ?, 1, ?, ?) "
-                "ON CONFLICT (tenant, window_start) DO UPDATE SET attempts = attempts + 1, "
-                "client_ips = excluded.client_ips, last_attempt_at = excluded.last_attempt_at",
-                (*key, json.dumps(ips), at.isoformat()),
-            )
+            known = json.loads(cursor.fetchone()["client_ips"])
+            merged = merged_ips(known, client_ip)
+            if merged != known:
+                cursor.execute(
+                    "UPDATE failed_logins SET client_ips = ? WHERE tenant = ? AND window_start = ?",
+                    (json.dumps(merged), *key),
+                )
 
     def windows(self, tenant_id: UUID | None, *, since: datetime) -> list[FailedLoginWindow]:
         with self.datastore.transaction(commit=False) as cursor:

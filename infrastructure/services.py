@@ -47,9 +47,9 @@ class Services:
 
     def close(self) -> None:
         self.ledger.close()
-        close_view = getattr(self.view, "close", None)
-        if close_view is not None:
-            close_view()
+        datastore = getattr(self.view, "datastore", None)  # the in-memory view has none
+        if datastore is not None:
+            datastore.close()
 
 
 def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:

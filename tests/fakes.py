@@ -5,7 +5,7 @@ class FakeClock:
     """A clock that only moves when told to."""
 
     def __init__(self, start: datetime | None = None) -> None:
-        self._now = start or datetime.now(tz=UTC)
+        self._now = start or datetime.now(tz=UTC).replace(microsecond=0)
 
     def now(self) -> datetime:
         return self._now

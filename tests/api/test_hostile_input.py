@@ -127,3 +127,22 @@ def test_the_access_log_escapes_what_it_writes(
     assert "\n" not in line and "\x00" not in line
     assert "\\n127.0.0.1" in line
     assert "s3cret" not in line
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("", {"at": "9999-12-31T23:00:00-05:00"}),
+        ("/failed-logins", {"since": "0001-01-01T00:00:00+01:00"}),
+        ("/failed-logins", {"since": "9999-12-31T23:00:00-05:00"}),
+        ("/events", {"after": "99999999999999999999"}),
+    ],
+)
+def test_moments_and_cursors_out_of_range_are_400(
+    client: FlaskClient, admin_token: str, path: str, query: dict
+) -> None:
+    tenant = register(client, admin_token).get_json()["appId"]
+    response = client.get(
+        f"/admin/tenants/{tenant}{path}", query_string=query, headers=bearer(admin_token)
+    )
+    assert_problem(response, 400)

@@ -128,7 +128,7 @@ def test_export_matches_the_events_one_by_one(audit, services: Services, clock: 
     )
     positions = [e.position for e in exported]
     assert positions == sorted(positions)
-    since = list(audit.export(since=clock.now()))
+    since = list(audit.export(since=clock.now().replace(microsecond=0)))
     assert [(e.type, e.tenant_id) for e in since] == [("SecretRotated", second.tenant.tenant_id)]
 
 
@@ -204,3 +204,27 @@ def test_an_edited_snapshot_is_found(audit, services: Services) -> None:
 
 def test_timestamps_are_formatted_like_the_contract() -> None:
     assert format_timestamp(datetime(2025, 1, 1, tzinfo=UTC)) == "2025-01-01T00:00:00.000Z"
+
+
+def test_as_of_the_moment_shown_as_created_at_includes_the_registration(
+    services: Services, clock: FakeClock
+) -> None:
+    clock.set(T0 + timedelta(microseconds=123_456))
+    issued = register(services)
+    shown = format_timestamp(issued.tenant.created_at)
+    assert shown == "2025-03-01T10:00:00.123Z"
+    moment = datetime.fromisoformat(shown.replace("Z", "+00:00"))
+    assert services.audit.state_at(issued.tenant.tenant_id, moment).tenant.version == 1
+
+
+def test_a_slow_clock_cannot_put_an_event_before_the_one_it_follows(
+    services: Services, clock: FakeClock
+) -> None:
+    clock.set(T0)
+    issued = register(services)
+    clock.set(T0 - timedelta(minutes=30))  # another host, behind
+    services.ledger.rotate_secret(issued.tenant.tenant_id, actor="bob")
+    registered, rotated = services.ledger.events.get(issued.tenant.tenant_id)
+    assert rotated.timestamp == registered.timestamp == T0
+    assert services.audit.state_at(issued.tenant.tenant_id, T0).tenant.secret_version == 2
+    assert services.audit.verify().broken is None

@@ -63,3 +63,52 @@ def test_old_hours_are_pruned(services: Services, clock: FakeClock) -> None:
     fail_login(services, "acme", None)
     windows = services.audit.failed_logins(issued.tenant.tenant_id, since=long_ago)
     assert [w.window_start > long_ago for w in windows] == [True]
+
+
+def _record_failures(settings, tenant_id, count: int, errors) -> None:
+    import dataclasses
+
+    from infrastructure.services import build_services
+
+    worker = build_services(dataclasses.replace(settings, create_tables=False))
+    try:
+        for n in range(count):
+            try:
+                worker.ledger.failed_logins.record(tenant_id, worker_now(), f"10.0.0.{n % 30}")
+            except Exception:
+                errors.value += 1
+    finally:
+        worker.close()
+
+
+def worker_now():
+    from datetime import UTC, datetime
+
+    return datetime.now(tz=UTC)
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_failures_counted_by_several_processes_at_once_are_all_counted(
+    services: Services, clock: FakeClock
+) -> None:
+    """Regression: on SQLite, concurrent counts failed with 'database is locked'."""
+    import multiprocessing
+
+    issued = register(services)
+    context = multiprocessing.get_context("fork")
+    errors = context.Value("i", 0)
+    processes = [
+        context.Process(
+            target=_record_failures, args=(services.settings, issued.tenant.tenant_id, 60, errors)
+        )
+        for _ in range(3)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()
+    windows = services.ledger.failed_logins.windows(
+        issued.tenant.tenant_id, since=clock.now() - timedelta(days=1)
+    )
+    assert errors.value == 0
+    assert sum(w.attempts for w in windows) == 180
