@@ -46,7 +46,7 @@ def show(
     """A tenant's events in order: version, type, time, actor, details."""
     if (start is None) != (end is None):
         raise click.UsageError("--from and --to go together")
-    with ledger_services() as services:
+    with ledger_services(read_only=True) as services:
         tenant_audit = services.audit
         if at is not None:
             _print_state(tenant_audit.state_at(tenant_id, at), as_json)
@@ -63,7 +63,7 @@ def show(
 def export(since: datetime | None) -> None:
     """Every event of every tenant as JSON Lines on stdout, in the order recorded."""
     count = 0
-    with ledger_services() as services:
+    with ledger_services(read_only=True) as services:
         for entry in services.audit.export(since=since):
             sys.stdout.write(json.dumps(ExportedEntrySchema().dump(entry)) + "\n")
             count += 1
@@ -78,7 +78,7 @@ def export(since: datetime | None) -> None:
 def failed_logins(tenant_id: UUID, since: datetime | None) -> None:
     """Failed login attempts on a tenant, per hour, with the client IPs seen."""
     since = since or datetime.now(tz=UTC) - timedelta(days=7)
-    with ledger_services() as services:
+    with ledger_services(read_only=True) as services:
         windows = services.audit.failed_logins(tenant_id, since=since)
     click.echo(f"{'hour (UTC)':<24}  {'attempts':>8}  client IPs")
     for window in windows:
@@ -89,7 +89,7 @@ def failed_logins(tenant_id: UUID, since: datetime | None) -> None:
 @click.command()
 def verify() -> None:
     """Recompute every tenant's chain of event digests; exit 1 at the first broken link."""
-    with ledger_services() as services:
+    with ledger_services(read_only=True) as services:
         result = services.audit.verify()
     checked = (
         f"{result.events_checked} events, {result.snapshots_checked} snapshots, "

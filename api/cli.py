@@ -11,7 +11,7 @@ from uuid import UUID
 
 import click
 import psycopg
-from eventsourcing.persistence import OperationalError
+from eventsourcing.persistence import PersistenceError
 from marshmallow import ValidationError
 
 from api.audit_commands import audit, verify
@@ -33,11 +33,9 @@ def main() -> None:
     except ConfigurationError as error:
         click.echo(f"configuration error: {error}", err=True)
         sys.exit(2)
-    except (OperationalError, psycopg.OperationalError) as error:
+    except (PersistenceError, psycopg.Error) as error:
         reason = " ".join(str(error).split())
-        click.echo(
-            f"error: cannot reach the database ({reason}); check LEDGER_DATABASE_URL", err=True
-        )
+        click.echo(f"error: the database cannot be used ({reason})", err=True)
         sys.exit(2)
 
 

@@ -1,5 +1,6 @@
 """What every `ledger` command shares: building the services, failing cleanly, parsing times."""
 
+import dataclasses
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,8 +16,13 @@ from infrastructure.settings import Settings
 
 
 @contextmanager
-def ledger_services() -> Iterator[Services]:
-    services = build_services(Settings.from_environ())
+def ledger_services(*, read_only: bool = False) -> Iterator[Services]:
+    """read_only: for commands that only look (audit, verify, status): they must not create a
+    store, tables or keys where a mistyped setting points."""
+    settings = Settings.from_environ()
+    if read_only:
+        settings = dataclasses.replace(settings, create_tables=False)
+    services = build_services(settings)
     try:
         yield services
     except (ApplicationError, DomainError) as error:

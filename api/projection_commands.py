@@ -16,6 +16,7 @@ from infrastructure.settings import Settings
 
 logger = logging.getLogger("ledger")
 STANDBY_POLL_SECONDS = 2.0
+LOCK_CHECK_SECONDS = 2.0
 
 
 @click.group()
@@ -36,7 +37,24 @@ def run_projections() -> None:
             while not lock.try_acquire():
                 if stop.wait(STANDBY_POLL_SECONDS):
                     return
+        lost = _stop_if_lock_lost(lock, stop)
         _follow_until(stop)
+    if lost.is_set():
+        logger.error("lost the projector lock; exiting so that only one projector runs")
+        raise SystemExit(1)
+
+
+def _stop_if_lock_lost(lock: ProjectorLock, stop: threading.Event) -> threading.Event:
+    lost = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(LOCK_CHECK_SECONDS):
+            if not lock.still_held():
+                lost.set()
+                stop.set()
+
+    threading.Thread(target=watch, daemon=True, name="lock-watch").start()
+    return lost
 
 
 def _stop_with_supervisor(stop: threading.Event) -> None:
@@ -100,7 +118,7 @@ def rebuild_projections(verify: bool) -> None:
 @projections.command("status")
 def projections_status() -> None:
     """Each read model's position in the event log, and how far behind it is."""
-    with ledger_services() as services:
+    with ledger_services(read_only=True) as services:
         head = services.ledger.head_position()
         position = services.projector().position
     click.echo(f"{'view':<10} {'position':>10} {'head':>10} {'lag':>8}")

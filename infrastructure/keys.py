@@ -23,7 +23,9 @@ def load_signing_key(settings: Settings) -> SigningKey:
     pem = settings.signing_key_pem
     if pem is None:
         _refuse_in_production(settings, "LEDGER_SIGNING_KEY (or LEDGER_SIGNING_KEY_FILE)")
-        pem = _read_or_create(settings.data_dir / "keys" / "signing-key.pem", new_private_key_pem)
+        pem = _read_or_create(
+            settings, settings.data_dir / "keys" / "signing-key.pem", new_private_key_pem
+        )
     try:
         private_key = serialization.load_pem_private_key(pem.encode(), password=None)
     except (ValueError, TypeError) as error:
@@ -40,6 +42,7 @@ def load_pepper(settings: Settings) -> bytes:
     if encoded is None:
         _refuse_in_production(settings, "LEDGER_SECRET_PEPPER (or LEDGER_SECRET_PEPPER_FILE)")
         encoded = _read_or_create(
+            settings,
             settings.data_dir / "keys" / "pepper",
             lambda: base64.urlsafe_b64encode(secrets.token_bytes(PEPPER_BYTES)).decode(),
         )
@@ -74,9 +77,13 @@ def new_private_key_pem() -> str:
     ).decode()
 
 
-def _read_or_create(path: Path, make: Callable[[], str]) -> str:
+def _read_or_create(settings: Settings, path: Path, make: Callable[[], str]) -> str:
     """Create the file once, readable by its owner only; later starts read it back.
-    Written aside and linked into place, so a concurrent worker never reads half a file."""
+    Written aside and linked into place, so a concurrent worker never reads half a file.
+    Only where the store may be created too: a wrong LEDGER_DATA_DIR must not quietly mint
+    a new pepper, under which every stored digest looks forged."""
+    if not path.exists() and not settings.create_tables:
+        raise ConfigurationError(f"no key at {path}: is LEDGER_DATA_DIR right?")
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         descriptor, temporary = tempfile.mkstemp(dir=path.parent)

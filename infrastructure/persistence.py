@@ -26,7 +26,10 @@ def _store_env(settings: Settings) -> dict[str, str]:
     if settings.uses_postgres:
         return {**_postgres_env(settings), **_create_table(settings)}
     if settings.database_url.startswith("sqlite:///"):
-        return {**_sqlite_env(_sqlite_path(settings.database_url)), **_create_table(settings)}
+        path = _sqlite_path(settings.database_url)
+        if not settings.create_tables and not path.exists():
+            raise ConfigurationError(f"no event store at {path}: is LEDGER_DATABASE_URL right?")
+        return {**_sqlite_env(path), **_create_table(settings)}
     if settings.database_url == "memory://":
         return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
     raise ConfigurationError(

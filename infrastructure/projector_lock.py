@@ -1,5 +1,6 @@
 """Only one projector may follow a database: the second waits, ready to take over."""
 
+import contextlib
 import fcntl
 import zlib
 from pathlib import Path
@@ -29,11 +30,23 @@ class ProjectorLock:
             return self._try_file_lock()
         return True  # in memory: nothing else can see the store
 
+    def still_held(self) -> bool:
+        """False once the session holding a PostgreSQL lock is gone (a dropped connection,
+        a terminated backend, a failover): the lock went with it."""
+        if self._connection is None:
+            return True
+        try:
+            self._connection.execute("SELECT 1")
+        except psycopg.Error:
+            return False
+        return True
+
     def release(self) -> None:
         if self._connection is not None:
             # Unlock before closing: the server ends the session, and frees its locks, a moment
             # after the client has gone.
-            self._connection.execute("SELECT pg_advisory_unlock_all()")
+            with contextlib.suppress(psycopg.Error):
+                self._connection.execute("SELECT pg_advisory_unlock_all()")
             self._connection.close()
             self._connection = None
         if self._file is not None:

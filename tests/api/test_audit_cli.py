@@ -123,3 +123,37 @@ def test_rebuild_verify_and_status(runner: CliRunner, ledger: Services) -> None:
     assert verified.exit_code == 0 and "0 differences" in verified.stdout
     status = runner.invoke(cli, ["projections", "status"])
     assert status.stdout.splitlines()[1].split() == ["tenants", "2", "2", "0"]
+
+
+def run_main(monkeypatch: pytest.MonkeyPatch, *arguments: str) -> int:
+    from api.cli import main
+
+    monkeypatch.setattr("sys.argv", ["ledger", *arguments])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    return exited.value.code
+
+
+@pytest.mark.parametrize("store", ["sqlite"])
+def test_read_only_commands_create_nothing_where_a_setting_is_wrong(
+    monkeypatch: pytest.MonkeyPatch, tmp_path, ledger: Services
+) -> None:
+    missing = tmp_path / "elsewhere" / "ledger.db"
+    monkeypatch.setenv("LEDGER_DATABASE_URL", f"sqlite:///{missing}")
+    monkeypatch.setenv("LEDGER_DATA_DIR", str(ledger.settings.data_dir))
+    assert run_main(monkeypatch, "verify") == 2
+    assert not missing.exists()
+    monkeypatch.setenv("LEDGER_DATABASE_URL", ledger.settings.database_url)
+    monkeypatch.setenv("LEDGER_DATA_DIR", str(tmp_path / "wrong-data-dir"))
+    assert run_main(monkeypatch, "verify") == 2
+    assert not (tmp_path / "wrong-data-dir").exists()
+
+
+@pytest.mark.parametrize("store", ["postgres"])
+def test_a_mistyped_schema_is_an_error_not_an_empty_intact_store(
+    monkeypatch: pytest.MonkeyPatch, ledger: Services
+) -> None:
+    url = ledger.settings.database_url.replace("?schema=", "?schema=typo_")
+    monkeypatch.setenv("LEDGER_DATABASE_URL", url)
+    monkeypatch.setenv("LEDGER_DATA_DIR", str(ledger.settings.data_dir))
+    assert run_main(monkeypatch, "audit", "export") == 2
