@@ -22,6 +22,7 @@ from domain.errors import (
     TenantStateError,
     TenantSuspendedError,
 )
+from domain.webhook import InvalidWebhookUrlError
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,8 @@ def register_error_handlers(app: Flask) -> None:
     def handle_any(error: Exception) -> Response:
         if isinstance(error, HTTPException):
             return http_exception_problem(error)
+        if isinstance(error, InvalidWebhookUrlError):  # found after parsing: name the field
+            return problem(400, "the request is not valid", errors={"webhookUrl": [str(error)]})
         for error_class, status in _STATUS_BY_ERROR:
             if isinstance(error, error_class):
                 return problem(status, str(error), headers=_headers_for(error))

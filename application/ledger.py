@@ -82,8 +82,10 @@ class TenantLedger(Application[UUID]):
         tokens: AccessTokens,
         clock: Clock,
         failed_logins: FailedLogins,
+        check_production_webhook: Callable[[str], None],
     ) -> None:
         super().__init__(env)
+        self._check_production_webhook = check_production_webhook
         self.failed_logins = failed_logins
         self._last_prune: datetime | None = None
         self._hasher = hasher
@@ -106,6 +108,8 @@ class TenantLedger(Application[UUID]):
         actor: str,
     ) -> IssuedCredentials:
         canonical = canonical_app_name(app_name)
+        if Environment(environment) is Environment.PRODUCTION:
+            self._check_production_webhook(webhook_url)
         if self._find_index(canonical) is not None:
             raise AppNameTakenError(f"appName {app_name!r} is already registered")
         secret = generate_secret()

@@ -28,6 +28,7 @@ from infrastructure.persistence import event_store_env, prepare_storage, view_en
 from infrastructure.postgres_views import PostgresTenantsView
 from infrastructure.settings import Settings
 from infrastructure.sqlite_views import SQLiteTenantsView
+from infrastructure.webhook_destinations import check_public_destination
 
 
 @dataclass
@@ -66,6 +67,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         tokens=tokens,
         clock=clock or SystemClock(),
         failed_logins=failed_logins_beside(view, create_table=settings.create_tables),
+        check_production_webhook=check_public_destination,
     )
     queries = TenantQueries(ledger, view, wait_timeout_seconds=settings.view_wait_seconds)
     return Services(

@@ -9,7 +9,7 @@ REGISTRATION = {
     "appName": "my-saas-app",
     "contactEmail": "ops@my-saas.app",
     "webhookUrl": "https://my-saas.app/webhooks/billing",
-    "environment": "production",
+    "environment": "staging",
     "sandbox": False,
 }
 

@@ -90,7 +90,10 @@ def test_me_answers_503_with_retry_after_while_the_view_is_behind(services) -> N
 def test_readyz_is_a_fast_503_when_the_database_is_unreachable(tmp_path) -> None:
     import time
 
+    import dataclasses
+
     from api.app import create_app
+    from infrastructure.keys import load_pepper, load_signing_key
     from infrastructure.settings import Settings
 
     settings = Settings.from_environ(
@@ -100,6 +103,9 @@ def test_readyz_is_a_fast_503_when_the_database_is_unreachable(tmp_path) -> None
             "LEDGER_CREATE_TABLES": "false",
         }
     )
+    keys_made_by_the_supervisor = dataclasses.replace(settings, create_tables=True)
+    load_pepper(keys_made_by_the_supervisor)
+    load_signing_key(keys_made_by_the_supervisor)
     client = create_app(settings).test_client()
     started = time.monotonic()
     response = client.get("/readyz")
