@@ -93,16 +93,16 @@ def _assign_request_id() -> None:
 
 
 def _log_request(response: Response) -> Response:
-    """One line per request: the path JSON-escaped (no forged lines), never the query string."""
+    """One line per request (the request id comes with every line, see api/logs.py): the
+    path JSON-escaped (no forged lines), never the query string."""
     elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
     access_log.info(
-        '%s "%s %s" %s %.1fms %s',
+        '%s "%s %s" %s %.1fms',
         request.remote_addr,
         request.method,
         json.dumps(request.path)[1:-1],
         response.status_code,
         elapsed_ms,
-        g.get("request_id", "-"),
     )
     return response
 

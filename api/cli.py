@@ -16,6 +16,7 @@ from marshmallow import ValidationError
 
 from api.audit_commands import audit, verify
 from api.cli_support import fail, ledger_services
+from api.logs import configure_logging
 from api.projection_commands import projections
 from api.schemas import IssuedCredentialsResponse, RegisterTenantRequest, credentials_body
 from application.ledger import IssuedCredentials
@@ -27,7 +28,7 @@ ACTOR = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}")
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     try:
         cli(standalone_mode=True)
     except ConfigurationError as error:

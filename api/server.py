@@ -14,13 +14,13 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from api.logs import configure_logging
 from infrastructure.settings import Settings
 
 logger = logging.getLogger("ledger")
 
 THREADS_PER_WORKER = 4
 PROJECTOR_RESTART_DELAY_SECONDS = 1.0
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
 class LedgerServer(BaseApplication):
@@ -36,7 +36,7 @@ class LedgerServer(BaseApplication):
         # Runs in each worker after the fork, so every worker gets its own connection pool.
         from api.app import create_app
 
-        logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+        configure_logging()
         return create_app(Settings.from_environ())
 
 

@@ -88,9 +88,8 @@ def test_me_answers_503_with_retry_after_while_the_view_is_behind(services) -> N
 
 
 def test_readyz_is_a_fast_503_when_the_database_is_unreachable(tmp_path) -> None:
-    import time
-
     import dataclasses
+    import time
 
     from api.app import create_app
     from infrastructure.keys import load_pepper, load_signing_key
