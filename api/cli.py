@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import sys
+from datetime import timedelta
 from uuid import UUID
 
 import click
@@ -20,6 +21,13 @@ from api.logs import configure_logging
 from api.projection_commands import projections
 from api.schemas import IssuedCredentialsResponse, RegisterTenantRequest, credentials_body
 from application.ledger import IssuedCredentials
+from infrastructure.clock import SystemClock
+from infrastructure.keys import (
+    RotatingKeys,
+    load_signing_key,
+    rotate_signing_key,
+    signing_keys_directory,
+)
 from infrastructure.services import build_services
 from infrastructure.settings import ConfigurationError, Settings
 
@@ -155,6 +163,39 @@ def rotate_secret(tenant_id: UUID, actor: str) -> None:
 def _print_credentials(issued: IssuedCredentials) -> None:
     payload = IssuedCredentialsResponse().dump(credentials_body(issued))
     click.echo(json.dumps(payload, indent=2, sort_keys=True))
+
+
+@cli.group()
+def keys() -> None:
+    """Token signing keys."""
+
+
+@keys.command("rotate")
+@click.option(
+    "--activate-in",
+    default=600,
+    show_default=True,
+    type=click.IntRange(0, 7 * 24 * 3600),
+    help="Seconds before the new key signs; until then it is only published in the JWKS, "
+    "so verifiers that cache the JWKS (5 minutes) know it before they see it.",
+)
+def rotate_key(activate_in: int) -> None:
+    """Add a new signing key. The old one verifies until its last token has expired."""
+    settings = Settings.from_environ()
+    key = rotate_signing_key(
+        settings, activate_in=timedelta(seconds=activate_in), clock=SystemClock()
+    )
+    click.echo(f"added key {key.kid}; it signs from {activate_in} s from now")
+
+
+@keys.command("list")
+def list_keys() -> None:
+    """Every signing key, with when it signs and whether it is retired."""
+    settings = Settings.from_environ()
+    ring = RotatingKeys(load_signing_key(settings), signing_keys_directory(settings), SystemClock())
+    for key, activation, state in ring.states():
+        since = "always" if activation.timestamp() == 0 else activation.isoformat()
+        click.echo(f"{key.kid}  from {since:<25}  {state}")
 
 
 cli.add_command(projections)

@@ -3,16 +3,20 @@
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import jwt
-from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
+from cryptography.hazmat.primitives.asymmetric.ec import (
+    EllipticCurvePrivateKey,
+    EllipticCurvePublicKey,
+)
 
 from application.errors import InvalidTokenError
 
 ALGORITHM = "ES256"
 TOKEN_TYPE = "at+jwt"  # noqa: S105 - a media type, not a secret
 TOKEN_LIFETIME = timedelta(hours=24)
+LEEWAY_SECONDS = 30
 EXPIRES_IN = "24h"
 _REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "jti", "epoch"]
 
@@ -21,6 +25,26 @@ _REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "jti", "epoch"]
 class SigningKey:
     kid: str
     private_key: EllipticCurvePrivateKey
+
+
+class KeySource(Protocol):
+    """Where signing keys come from: one fixed key, or a ring that rotates."""
+
+    def signing_key(self) -> SigningKey: ...
+
+    def verification_keys(self) -> dict[str, EllipticCurvePublicKey]: ...
+
+
+class FixedKey:
+    def __init__(self, key: SigningKey) -> None:
+        self._key = key
+        self._public = {key.kid: key.private_key.public_key()}
+
+    def signing_key(self) -> SigningKey:
+        return self._key
+
+    def verification_keys(self) -> dict[str, EllipticCurvePublicKey]:
+        return self._public
 
 
 @dataclass(frozen=True)
@@ -43,13 +67,12 @@ class MintedToken:
 class AccessTokens:
     def __init__(
         self,
-        signing_key: SigningKey,
+        keys: SigningKey | KeySource,
         issuer: str,
         audience: str,
-        leeway_seconds: int = 30,
+        leeway_seconds: int = LEEWAY_SECONDS,
     ) -> None:
-        self._signing_key = signing_key
-        self._public_keys = {signing_key.kid: signing_key.private_key.public_key()}
+        self._keys = FixedKey(keys) if isinstance(keys, SigningKey) else keys
         self._issuer = issuer
         self._audience = audience
         self._leeway = leeway_seconds
@@ -72,18 +95,19 @@ class AccessTokens:
             "client_id": app_name,
             "epoch": epoch,
         }
+        signing_key = self._keys.signing_key()
         token = jwt.encode(
             claims,
-            self._signing_key.private_key,
+            signing_key.private_key,
             algorithm=ALGORITHM,
-            headers={"kid": self._signing_key.kid, "typ": TOKEN_TYPE},
+            headers={"kid": signing_key.kid, "typ": TOKEN_TYPE},
         )
         return MintedToken(token=token, jti=jti, expires_at=expires_at)
 
     def verify(self, token: str) -> AccessTokenClaims:
         try:
             header = jwt.get_unverified_header(token)
-            key = self._public_keys.get(header.get("kid", ""))
+            key = self._keys.verification_keys().get(header.get("kid", ""))
             if key is None or header.get("typ") != TOKEN_TYPE:
                 raise InvalidTokenError("token is not one of ours")
             claims = jwt.decode(
@@ -110,7 +134,7 @@ class AccessTokens:
 
     def jwks(self) -> dict[str, Any]:
         keys = []
-        for kid, public_key in self._public_keys.items():
+        for kid, public_key in self._keys.verification_keys().items():
             jwk = jwt.algorithms.ECAlgorithm.to_jwk(public_key, as_dict=True)
             keys.append({**jwk, "kid": kid, "use": "sig", "alg": ALGORITHM})
         return {"keys": keys}

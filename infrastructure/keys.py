@@ -7,13 +7,16 @@ import json
 import os
 import secrets
 import tempfile
+import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from application.tokens import SigningKey
+from application.clock import Clock
+from application.tokens import LEEWAY_SECONDS, TOKEN_LIFETIME, SigningKey
 from infrastructure.settings import ConfigurationError, Settings
 
 PEPPER_BYTES = 32
@@ -107,3 +110,109 @@ def _refuse_in_production(settings: Settings, what: str) -> None:
 
 def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+class RotatingKeys:
+    """Signing keys in a directory shared by every worker and host, one PEM file each, named
+    `<activation unix time>-<kid>.pem`, beside the base key. The newest active key signs; a key
+    keeps verifying (and stays in the JWKS) until a successor has been active longer than a
+    token lives, so no token ever outlives its key. New keys are published before they sign,
+    so verifiers that cache the JWKS learn them first. See docs/decisions/0014-key-rotation.md."""
+
+    def __init__(self, base: SigningKey, directory: Path | None, clock: Clock) -> None:
+        self._base = base
+        self._directory = directory
+        self._clock = clock
+        self._ring: list[tuple[datetime, SigningKey]] = [(_EPOCH, base)]
+        self._loaded_version: int | None = None
+        self._lock = threading.Lock()
+
+    def signing_key(self) -> SigningKey:
+        now = self._clock.now()
+        return [key for activation, key in self._current(now) if activation <= now][-1]
+
+    def verification_keys(self) -> dict[str, ec.EllipticCurvePublicKey]:
+        now = self._clock.now()
+        return {key.kid: key.private_key.public_key() for _, key in self._current(now)}
+
+    def states(self) -> list[tuple[SigningKey, datetime, str]]:
+        """Every key on disk with its activation time and state, for `ledger keys list`."""
+        now = self._clock.now()
+        current = {key.kid for _, key in self._current(now)}
+        signing = self.signing_key().kid
+        return [
+            (key, activation, _state(key.kid, activation, now, signing, current))
+            for activation, key in self._ring
+        ]
+
+    def _current(self, now: datetime) -> list[tuple[datetime, SigningKey]]:
+        """Keys not yet retired, oldest first."""
+        with self._lock:
+            version = _directory_version(self._directory)  # a stat: cheap on every call
+            if version != self._loaded_version:
+                self._ring = [(_EPOCH, self._base), *_read_ring(self._directory)]
+                self._loaded_version = version
+            ring = list(self._ring)
+        retire_before = now - TOKEN_LIFETIME - timedelta(seconds=LEEWAY_SECONDS)
+        return [
+            (activation, key)
+            for index, (activation, key) in enumerate(ring)
+            if not any(later <= retire_before for later, _ in ring[index + 1 :])
+        ]
+
+
+def rotate_signing_key(settings: Settings, *, activate_in: timedelta, clock: Clock) -> SigningKey:
+    """Add a key that starts signing after `activate_in`; delete keys retired for good."""
+    directory = signing_keys_directory(settings)
+    if directory is None:
+        raise ConfigurationError("set LEDGER_SIGNING_KEYS_DIR (shared by every host) to rotate")
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    pem = new_private_key_pem()
+    private_key = serialization.load_pem_private_key(pem.encode(), password=None)
+    assert isinstance(private_key, ec.EllipticCurvePrivateKey)
+    key = SigningKey(kid=jwk_thumbprint(private_key.public_key()), private_key=private_key)
+    activation = int((clock.now() + activate_in).timestamp())
+    _read_or_create(settings, directory / f"{activation}-{key.kid}.pem", lambda: pem)
+    ring = RotatingKeys(load_signing_key(settings), directory, clock)
+    current = {k.kid for _, k in ring._current(clock.now())}
+    for path in directory.glob("*.pem"):
+        if path.stem.partition("-")[2] not in current:
+            path.unlink()
+    return key
+
+
+def signing_keys_directory(settings: Settings) -> Path | None:
+    """None in production without LEDGER_SIGNING_KEYS_DIR: then the configured key is the only
+    key, and rotating needs a directory shared by every host."""
+    if settings.signing_keys_dir is not None:
+        return settings.signing_keys_dir
+    return None if settings.production else settings.data_dir / "keys" / "signing"
+
+
+def _directory_version(directory: Path | None) -> int:
+    try:
+        return directory.stat().st_mtime_ns if directory else 0
+    except FileNotFoundError:
+        return 0
+
+
+def _read_ring(directory: Path | None) -> list[tuple[datetime, SigningKey]]:
+    ring = []
+    for path in sorted(directory.glob("*.pem")) if directory and directory.is_dir() else []:
+        activation, _, _ = path.stem.partition("-")
+        private_key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if isinstance(private_key, ec.EllipticCurvePrivateKey) and activation.isdigit():
+            key = SigningKey(kid=jwk_thumbprint(private_key.public_key()), private_key=private_key)
+            ring.append((datetime.fromtimestamp(int(activation), tz=UTC), key))
+    return sorted(ring, key=lambda entry: entry[0])
+
+
+def _state(kid: str, activation: datetime, now: datetime, signing: str, current: set[str]) -> str:
+    if kid == signing:
+        return "signing"
+    if kid not in current:
+        return "retired"
+    return "published, not yet signing" if activation > now else "verifying until retired"
+
+
+_EPOCH = datetime.fromtimestamp(0, tz=UTC)

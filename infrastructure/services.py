@@ -22,7 +22,12 @@ from infrastructure.failed_login_stores import (
     PostgresFailedLogins,
     SQLiteFailedLogins,
 )
-from infrastructure.keys import load_pepper, load_signing_key
+from infrastructure.keys import (
+    RotatingKeys,
+    load_pepper,
+    load_signing_key,
+    signing_keys_directory,
+)
 from infrastructure.memory_views import MemoryTenantsView
 from infrastructure.persistence import event_store_env, prepare_storage, view_env
 from infrastructure.postgres_views import PostgresTenantsView
@@ -57,7 +62,9 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
     """Touches the database only to create what is missing (unless settings say not to)."""
     if settings.create_tables:
         prepare_storage(settings)
-    tokens = AccessTokens(load_signing_key(settings), settings.issuer, settings.audience)
+    clock = clock or SystemClock()
+    keys = RotatingKeys(load_signing_key(settings), signing_keys_directory(settings), clock)
+    tokens = AccessTokens(keys, settings.issuer, settings.audience)
     pepper = load_pepper(settings)
     view = build_tenants_view(settings)
     ledger = TenantLedger(
@@ -65,7 +72,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         hasher=SecretHasher(pepper),
         sealer=EventSealer(pepper),
         tokens=tokens,
-        clock=clock or SystemClock(),
+        clock=clock,
         failed_logins=failed_logins_beside(view, create_table=settings.create_tables),
         check_production_webhook=check_public_destination,
     )

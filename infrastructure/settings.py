@@ -18,6 +18,7 @@ class Settings:
     issuer: str
     audience: str
     signing_key_pem: str | None
+    signing_keys_dir: Path | None
     pepper: str | None
     max_body_bytes: int
     view_wait_seconds: float
@@ -46,6 +47,9 @@ class Settings:
             issuer=env.get("LEDGER_ISSUER", "http://127.0.0.1:8000"),
             audience=env.get("LEDGER_AUDIENCE", "billing-platform"),
             signing_key_pem=_value_or_file(env, "LEDGER_SIGNING_KEY"),
+            signing_keys_dir=Path(env["LEDGER_SIGNING_KEYS_DIR"])
+            if env.get("LEDGER_SIGNING_KEYS_DIR")
+            else None,
             pepper=_value_or_file(env, "LEDGER_SECRET_PEPPER"),
             max_body_bytes=_int(env, "LEDGER_MAX_BODY_BYTES", 16 * 1024),
             view_wait_seconds=_float(env, "LEDGER_VIEW_WAIT_SECONDS", 2.0),

@@ -122,7 +122,7 @@ def test_our_public_key_used_as_an_hmac_secret_is_refused(tokens: AccessTokens) 
         tenant_id=uuid4(), app_name="a", epoch=1, issued_at=datetime.now(tz=UTC)
     ).token
     public_pem = (
-        tokens._public_keys[decode_part(good, 0)["kid"]]
+        tokens._keys.verification_keys()[decode_part(good, 0)["kid"]]
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         .decode()
     )
