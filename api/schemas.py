@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from application.audit import MAX_HISTORY_PAGE, format_timestamp
 from application.ledger import IssuedCredentials
-from domain.app_name import canonical_app_name
+from domain.app_name import MAX_LENGTH, MIN_LENGTH, canonical_app_name
 from domain.errors import DomainError
 from domain.tenant import MAX_GRACE, Environment
 from domain.webhook import check_webhook_url
@@ -64,7 +64,10 @@ def _domain_rule(check: Callable[[str], object]) -> Callable[[str], None]:
 def _app_name(**kwargs: Any) -> fields.String:
     return fields.String(
         data_key="appName",
-        validate=_domain_rule(canonical_app_name),
+        validate=[
+            validate.Length(min=MIN_LENGTH, max=MAX_LENGTH),
+            _domain_rule(canonical_app_name),
+        ],
         metadata={
             "example": "my-saas-app",
             "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$",
