@@ -20,7 +20,7 @@ from api.cli_support import fail, ledger_services
 from api.logs import configure_logging
 from api.projection_commands import projections
 from api.schemas import IssuedCredentialsResponse, RegisterTenantRequest, credentials_body
-from application.ledger import IssuedCredentials
+from application.results import IssuedCredentials
 from infrastructure.clock import SystemClock
 from infrastructure.keys import (
     RotatingKeys,

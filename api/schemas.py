@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from application.audit import MAX_HISTORY_PAGE, format_timestamp
-from application.ledger import IssuedCredentials
+from application.results import IssuedCredentials
 from domain.app_name import MAX_LENGTH, MIN_LENGTH, canonical_app_name
 from domain.errors import DomainError
 from domain.tenant import MAX_GRACE, Environment

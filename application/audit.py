@@ -9,7 +9,8 @@ from uuid import UUID
 from application.errors import TenantNotFoundError
 from application.failed_logins import FailedLoginWindow
 from application.integrity import TENANT_EVENTS, Verification, verify_ledger
-from application.ledger import TenantDetails, TenantLedger, details_of
+from application.ledger import TenantLedger
+from application.results import TenantDetails, details_of
 from domain.tenant import Tenant
 
 TENANT_TOPICS = tuple(f"domain.tenant:{event.__qualname__}" for event in TENANT_EVENTS)

@@ -5,7 +5,6 @@ import hmac
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
@@ -24,6 +23,12 @@ from application.errors import (
 )
 from application.failed_logins import RETENTION as FAILED_LOGIN_RETENTION
 from application.failed_logins import FailedLogins
+from application.results import (
+    IssuedCredentials,
+    IssuedToken,
+    TenantDetails,
+    details_of,
+)
 from application.tokens import EXPIRES_IN, TOKEN_LIFETIME, AccessTokenClaims, AccessTokens
 from domain.admin import AdminToken
 from domain.app_name import AppNameIndex, canonical_app_name
@@ -33,40 +38,6 @@ from domain.tenant import Environment, Tenant
 T = TypeVar("T")
 MAX_SAVE_ATTEMPTS = 50
 ADMIN_TOKEN_PREFIX = "ltla_"  # noqa: S105 - a prefix, not a secret
-
-
-@dataclass(frozen=True)
-class TenantDetails:
-    tenant_id: UUID
-    app_name: str
-    contact_email: str
-    webhook_url: str
-    environment: str
-    sandbox: bool
-    status: str
-    secret_version: int
-    secret_fingerprint: str
-    created_at: datetime
-    tokens_issued: int
-    version: int
-
-
-@dataclass(frozen=True)
-class IssuedCredentials:
-    """A secret, shown once to whoever registered or rotated it."""
-
-    tenant: TenantDetails
-    app_secret: str
-    position: int
-
-
-@dataclass(frozen=True)
-class IssuedToken:
-    access_token: str
-    tenant_id: UUID
-    app_name: str
-    expires_in: str
-    position: int
 
 
 class TenantLedger(Application[UUID]):
@@ -344,20 +315,3 @@ def _retry_on_conflict(attempt: Callable[[], T]) -> T:
                 raise ConcurrentModificationError("too much contention; try again") from None
             time.sleep(random.uniform(0, 0.002 * attempt_number))  # noqa: S311 - jitter only
     raise AssertionError("unreachable")
-
-
-def details_of(tenant: Tenant) -> TenantDetails:
-    return TenantDetails(
-        tenant_id=tenant.id,
-        app_name=tenant.app_name,
-        contact_email=tenant.contact_email,
-        webhook_url=tenant.webhook_url,
-        environment=tenant.environment,
-        sandbox=tenant.sandbox,
-        status=tenant.status,
-        secret_version=tenant.secret_version,
-        secret_fingerprint=tenant.secret_fingerprint,
-        created_at=tenant.created_on,
-        tokens_issued=tenant.tokens_issued,
-        version=tenant.version,
-    )

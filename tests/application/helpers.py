@@ -1,4 +1,4 @@
-from application.ledger import IssuedCredentials
+from application.results import IssuedCredentials
 from domain.tenant import Environment
 from infrastructure.services import Services
 
