@@ -6,23 +6,8 @@ from click.testing import CliRunner
 
 from api.cli import cli
 from infrastructure.persistence import event_store_env
-from infrastructure.services import Services, build_services
-from infrastructure.settings import Settings
+from infrastructure.services import Services
 from tests.application.helpers import register
-
-
-@pytest.fixture
-def runner(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("LEDGER_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("LEDGER_DATA_DIR", str(settings.data_dir))
-    return CliRunner()
-
-
-@pytest.fixture
-def ledger(settings: Settings) -> Services:
-    services = build_services(settings)
-    yield services
-    services.close()
 
 
 def test_audit_shows_a_table_or_json(runner: CliRunner, ledger: Services) -> None:

@@ -5,23 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import cli
-from infrastructure.services import Services, build_services
-from infrastructure.settings import Settings
-
-
-@pytest.fixture
-def runner(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("LEDGER_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("LEDGER_DATA_DIR", str(settings.data_dir))
-    return CliRunner()
-
-
-@pytest.fixture
-def ledger(settings: Settings) -> Services:
-    services = build_services(settings)
-    yield services
-    services.close()
-
+from infrastructure.services import Services
 
 REGISTER = [
     "tenants",

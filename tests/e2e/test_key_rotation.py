@@ -6,6 +6,7 @@ import jwt
 import pytest
 import requests
 
+from tests.e2e.http_client import login, register
 from tests.e2e.server import ledger_cli, ledger_serve
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("store", ["sqlite"])]
@@ -15,24 +16,10 @@ def test_rotating_the_signing_key_under_a_running_server(
     env: dict[str, str], log_path: Path, admin_token: str
 ) -> None:
     with ledger_serve(env, log_path) as server:
-        secret = requests.post(
-            f"{server}/admin/tenants",
-            json={
-                "appName": "keyed-app",
-                "contactEmail": "ops@keyed.app",
-                "webhookUrl": "https://keyed.app/hooks",
-                "environment": "staging",
-                "sandbox": True,
-            },
-            headers={"Authorization": f"Bearer {admin_token}"},
-            timeout=10,
-        ).json()["appSecret"]
+        secret = register(server, admin_token, "keyed-app")["appSecret"]
 
         def log_in() -> str:
-            body = {"appName": "keyed-app", "appSecret": secret}
-            return requests.post(f"{server}/tenants/login", json=body, timeout=10).json()[
-                "accessToken"
-            ]
+            return login(server, "keyed-app", secret).json()["accessToken"]
 
         before = log_in()
         rotated = ledger_cli(env, "keys", "rotate", "--activate-in", "0")

@@ -8,6 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from tests.e2e.http_client import register as register_over_http
+
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("store", ["sqlite", "postgres"])]
 
 NO_LIMITS = {
@@ -23,18 +25,7 @@ def env(env: dict[str, str]) -> dict[str, str]:
 
 
 def register(server: str, admin_token: str) -> dict:
-    return requests.post(
-        f"{server}/admin/tenants",
-        json={
-            "appName": "target-app",
-            "contactEmail": "ops@target.app",
-            "webhookUrl": "https://target.app/hooks",
-            "environment": "staging",
-            "sandbox": True,
-        },
-        headers={"Authorization": f"Bearer {admin_token}"},
-        timeout=10,
-    ).json()
+    return register_over_http(server, admin_token, "target-app")
 
 
 def login(session: requests.Session, server: str, name: str, secret: str) -> requests.Response:

@@ -14,6 +14,7 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from tests.e2e.http_client import login, register
 from tests.e2e.server import ledger_cli, ledger_env, ledger_serve
 from tests.stores import database_url
 
@@ -55,23 +56,8 @@ def admin_token(live: tuple[str, dict[str, str]]) -> str:
 
 @pytest.fixture(scope="module")
 def genuine(server: str, admin_token: str) -> str:
-    secret = requests.post(
-        f"{server}/admin/tenants",
-        json={
-            "appName": "target-app",
-            "contactEmail": "ops@target.app",
-            "webhookUrl": "https://target.app/hooks",
-            "environment": "staging",
-            "sandbox": True,
-        },
-        headers={"Authorization": f"Bearer {admin_token}"},
-        timeout=10,
-    ).json()["appSecret"]
-    return requests.post(
-        f"{server}/tenants/login",
-        json={"appName": "target-app", "appSecret": secret},
-        timeout=10,
-    ).json()["accessToken"]
+    secret = register(server, admin_token, "target-app")["appSecret"]
+    return login(server, "target-app", secret).json()["accessToken"]
 
 
 @pytest.fixture(scope="module")
