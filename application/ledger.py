@@ -121,23 +121,30 @@ class TenantLedger(Application[UUID]):
         return self._rotate(tenant, actor=f"tenant:{tenant.app_name}", grace=grace)
 
     def _rotate(self, tenant: Tenant, *, actor: str, grace: timedelta) -> IssuedCredentials:
+        """Rotate the secret the caller saw. Logins racing the rotation are retried past; if
+        another rotation got in first, this one is refused (409): the caller must decide again
+        rather than be handed a secret that is already dead."""
+        seen_secret = tenant.secret_version
         secret = generate_secret()
-        tenant.rotate_secret(
-            secret_hash=self._hasher.hash(secret),
-            secret_fingerprint=fingerprint(secret),
-            rotated_by=actor,
-            grace=grace,
-            at=self._now(),
-            seal=self.sealer,
-        )
-        try:
-            recordings = self.save(tenant)
-        except IntegrityError:
-            # Retrying would silently stack two rotations; the second caller must decide again.
-            raise ConcurrentModificationError(
-                "the tenant changed while its secret was being rotated; try again"
-            ) from None
-        return IssuedCredentials(details_of(tenant), secret, recordings[-1].notification.id)
+
+        def attempt() -> tuple[Tenant, list[Any]]:
+            current = self.get_tenant_aggregate(tenant.id)
+            if current.secret_version != seen_secret:
+                raise ConcurrentModificationError(
+                    "the secret was rotated by someone else meanwhile; look again and retry"
+                )
+            current.rotate_secret(
+                secret_hash=self._hasher.hash(secret),
+                secret_fingerprint=fingerprint(secret),
+                rotated_by=actor,
+                grace=grace,
+                at=self._now(),
+                seal=self.sealer,
+            )
+            return current, self.save(current)
+
+        rotated, recordings = _retry_on_conflict(attempt)
+        return IssuedCredentials(details_of(rotated), secret, recordings[-1].notification.id)
 
     def login(self, app_name: str, app_secret: str, *, client_ip: str | None) -> IssuedToken:
         presented_hash = self._hasher.hash(app_secret)
@@ -154,7 +161,7 @@ class TenantLedger(Application[UUID]):
             minted = self._tokens.mint(
                 tenant_id=tenant.id,
                 app_name=tenant.app_name,
-                epoch=tenant.token_epoch,
+                epoch=tenant.epoch_for(secret_version),
                 issued_at=now,
             )
             tenant.issue_token(
@@ -190,7 +197,7 @@ class TenantLedger(Application[UUID]):
     def _authenticated_tenant(self, claims: AccessTokenClaims) -> Tenant:
         try:
             tenant = self.get_tenant_aggregate(claims.tenant_id)
-            tenant.check_token(token_epoch=claims.epoch, jti=claims.jti)
+            tenant.check_token(token_epoch=claims.epoch, jti=claims.jti, at=self._now())
         except (TenantNotFoundError, TokenRevokedError) as error:
             raise InvalidTokenError(str(error)) from None
         return tenant

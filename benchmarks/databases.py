@@ -14,6 +14,13 @@ from benchmarks.sql_baselines import PostgresBaseline, SqlBaseline, SQLiteBaseli
 
 POSTGRES_CONNINFO = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=3"
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+# The benchmarks measure the ledger, not the rate limiter: one client sends thousands of logins.
+UNLIMITED = {
+    "LEDGER_LOGIN_LIMIT_PER_IP": "100000000/minute",
+    "LEDGER_LOGIN_FAILURE_LIMIT_PER_APP": "100000000/minute",
+    "LEDGER_LOGIN_FAILURE_LIMIT_PER_APP_AND_IP": "100000000/minute",
+    "LEDGER_ADMIN_LIMIT": "100000000/minute",
+}
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,11 @@ def sqlite_database(workdir: Path) -> Iterator[Database]:
     data_dir.mkdir()
     path = data_dir / "ledger.db"
     baseline = SQLiteBaseline(path)
-    environ = {"LEDGER_DATABASE_URL": f"sqlite:///{path}", "LEDGER_DATA_DIR": str(data_dir)}
+    environ = {
+        "LEDGER_DATABASE_URL": f"sqlite:///{path}",
+        "LEDGER_DATA_DIR": str(data_dir),
+        **UNLIMITED,
+    }
     try:
         yield Database("SQLite", environ, baseline)
     finally:
@@ -63,6 +74,7 @@ def postgres_database(workdir: Path) -> Iterator[Database]:
     try:
         baseline = PostgresBaseline(POSTGRES_CONNINFO, schema)
         environ = {
+            **UNLIMITED,
             "LEDGER_DATABASE_URL": f"{POSTGRES_URL}?schema={schema}",
             "LEDGER_DATA_DIR": str(data_dir),
         }

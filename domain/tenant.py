@@ -78,6 +78,7 @@ class Tenant(Aggregate):
         def apply(self, tenant: "Tenant") -> None:
             tenant.status = TenantStatus.SUSPENDED.value
             tenant.token_epoch = self.token_epoch
+            tenant.end_grace()
             tenant.chain_digest = self.digest
 
     class Reactivated(Aggregate.Event):
@@ -97,6 +98,7 @@ class Tenant(Aggregate):
 
         def apply(self, tenant: "Tenant") -> None:
             tenant.token_epoch = self.token_epoch
+            tenant.end_grace()
             tenant.chain_digest = self.digest
 
     class TokenRevoked(Aggregate.Event):
@@ -208,8 +210,9 @@ class Tenant(Aggregate):
         at: datetime,
         seal: Sealer,
     ) -> None:
-        """Replace the secret. Without grace, the old secret and every token issued so far
-        stop working at once; with grace, both keep working until it ends."""
+        """Replace the secret, and start a new token epoch. Without grace, the old secret and
+        every token issued so far stop working at once; with grace, both keep working until
+        the grace ends, and then stop."""
         if not timedelta(0) <= grace <= MAX_GRACE:
             raise TenantStateError("grace must be between 0 and 7 days")
         self._record(
@@ -221,7 +224,7 @@ class Tenant(Aggregate):
             secret_version=self.secret_version + 1,
             rotated_by=rotated_by,
             grace_until=at + grace if grace else None,
-            token_epoch=self.token_epoch if grace else self.token_epoch + 1,
+            token_epoch=self.token_epoch + 1,
         )
 
     def issue_token(
@@ -243,16 +246,28 @@ class Tenant(Aggregate):
             jti=jti,
             expires_at=expires_at,
             secret_version=secret_version,
-            token_epoch=self.token_epoch,
+            token_epoch=self.epoch_for(secret_version),
             client_ip=client_ip,
         )
 
-    def check_token(self, *, token_epoch: int, jti: str) -> None:
+    def epoch_for(self, secret_version: int) -> int:
+        """Tokens got with the previous secret, during its grace, belong to the previous epoch
+        and end with the grace."""
+        return self.token_epoch if secret_version == self.secret_version else self.token_epoch - 1
+
+    def check_token(self, *, token_epoch: int, jti: str, at: datetime) -> None:
         """Raise TokenRevokedError unless a token with this epoch and id still counts."""
         if self.status != TenantStatus.ACTIVE:
             raise TokenRevokedError("the tenant is suspended")
-        if token_epoch != self.token_epoch or jti in self.revoked_tokens:
+        in_grace = self.previous_secret_until is not None and at < self.previous_secret_until
+        current = token_epoch == self.token_epoch
+        previous_in_grace = token_epoch == self.token_epoch - 1 and in_grace
+        if not (current or previous_in_grace) or jti in self.revoked_tokens:
             raise TokenRevokedError("the token was revoked")
+
+    def end_grace(self) -> None:
+        self.previous_secret_hash = None
+        self.previous_secret_until = None
 
     def suspend(self, *, reason: str, suspended_by: str, at: datetime, seal: Sealer) -> None:
         if self.status == TenantStatus.SUSPENDED:

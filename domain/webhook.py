@@ -22,9 +22,11 @@ def check_webhook_url(url: str) -> str:
     try:
         parts = urlsplit(url)
         hostname = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError for a port out of range
+        port = parts.port  # raises ValueError for a port out of range
     except ValueError:
         raise InvalidWebhookUrlError("webhookUrl is not a valid URL") from None
+    if port == 0:
+        raise InvalidWebhookUrlError("webhookUrl has no usable port")
     if parts.scheme != "https":
         raise InvalidWebhookUrlError("webhookUrl must use https")
     if not hostname:

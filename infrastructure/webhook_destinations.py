@@ -25,9 +25,38 @@ def check_public_destination(url: str) -> None:
         socket.setdefaulttimeout(previous)
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
-        if not address.is_global:
-            raise InvalidWebhookUrlError(
-                f"webhookUrl resolves to {address}, which is not a public address"
-            )
+        for candidate in (address, *_embedded_ipv4(address)):
+            if not _public(candidate):
+                raise InvalidWebhookUrlError(
+                    f"webhookUrl resolves to {address}, which is not a public address"
+                )
+
+
+def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    # is_global alone lets multicast and some special-purpose ranges through
+    special = any(address in network for network in _SPECIAL if network.version == address.version)
+    return address.is_global and not (address.is_multicast or address.is_reserved or special)
+
+
+_SPECIAL = [ipaddress.ip_network("192.0.0.0/24")]  # IETF protocol assignments
+
+
+_NAT64 = [ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48")]
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+_SIIT = ipaddress.ip_network("::ffff:0:0:0/96")
+
+
+def _embedded_ipv4(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address,
+) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address can carry to: mapped, compatible, SIIT, NAT64,
+    6to4 and Teredo. Each must be public too."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return []
+    low32 = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    found = [a for a in (address.ipv4_mapped, address.sixtofour) if a is not None]
+    if address.teredo:
+        found.append(address.teredo[1])
+    if any(address in net for net in (*_NAT64, _IPV4_COMPATIBLE, _SIIT)):
+        found.append(low32)
+    return found

@@ -79,10 +79,12 @@ def test_concurrent_rotations_one_wins_the_other_gets_409(
     ledger = services_of(client.application).ledger
     original = ledger.get_tenant_aggregate
     both_loaded = threading.Barrier(2)
+    first_loads = threading.Semaphore(2)
 
     def load_then_wait(tenant_id, **kwargs):
         loaded = original(tenant_id, **kwargs)
-        both_loaded.wait(timeout=5)
+        if first_loads.acquire(blocking=False):  # both callers see the same secret first
+            both_loaded.wait(timeout=5)
         return loaded
 
     ledger.get_tenant_aggregate = load_then_wait  # both rotations read the same version
@@ -216,3 +218,37 @@ def test_introspection_needs_an_admin_token(
     assert client.post(url, json={"token": tenant["token"]}).status_code == 401
     as_tenant = client.post(url, json={"token": tenant["token"]}, headers=bearer(tenant["token"]))
     assert as_tenant.status_code == 403
+
+
+def test_rotations_go_through_while_the_tenant_keeps_logging_in(
+    client: FlaskClient, admin_token: str, tenant: dict
+) -> None:
+    """Regression: a login racing a rotation made the rotation fail with 409."""
+    stop = threading.Event()
+    secret = {"current": tenant["appSecret"]}
+
+    def keep_logging_in() -> None:
+        while not stop.is_set():
+            login(client, "my-saas-app", secret["current"])
+
+    worker = threading.Thread(target=keep_logging_in)
+    worker.start()
+    try:
+        for _ in range(8):
+            response = post(client, admin_token, tenant, "rotate-secret", graceSeconds=60)
+            assert response.status_code == 200, response.get_json()
+            secret["current"] = response.get_json()["appSecret"]
+    finally:
+        stop.set()
+        worker.join()
+
+
+def test_tokens_from_before_a_graceful_rotation_stop_when_the_grace_ends(
+    client: FlaskClient, admin_token: str, tenant: dict, clock
+) -> None:
+    """Regression: tokens of the old secret kept working after the grace, for up to 24 h."""
+    post(client, admin_token, tenant, "rotate-secret", graceSeconds=600)
+    during = login(client, "my-saas-app", tenant["appSecret"]).get_json()["accessToken"]
+    assert me(client, tenant["token"]) == me(client, during) == 200
+    clock.advance(seconds=600)
+    assert me(client, tenant["token"]) == me(client, during) == 401

@@ -24,6 +24,18 @@ PUBLIC = "https://93.184.216.34/webhooks/billing"  # resolved only, never contac
         "https://0.0.0.0/hook",
         "https://localhost/hook",
         "https://does-not-resolve.invalid/hook",
+        "https://[64:ff9b::a9fe:a9fe]/",
+        "https://[64:ff9b:1::a9fe:a9fe]/",
+        "https://[::7f00:1]/",
+        "https://[::a00:1]/",
+        "https://[::ffff:0:7f00:1]/",
+        "https://[2002:7f00:1::]/",
+        "https://[2002:a9fe:a9fe::]/",
+        "https://224.0.0.1/",
+        "https://239.255.255.250/",
+        "https://[ff0e::1]/",
+        "https://192.0.0.8/",
+        "https://93.184.216.34:0/",
     ],
 )
 def test_production_webhooks_to_private_or_unresolvable_hosts_are_refused(
