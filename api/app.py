@@ -23,6 +23,7 @@ from infrastructure.settings import Settings
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 _CACHEABLE_PATHS = {"/.well-known/jwks.json", "/openapi.json"}
+JWKS_MAX_AGE_SECONDS = 300  # ledger keys rotate publishes new keys at least this long ahead
 access_log = logging.getLogger("ledger.access")
 FORM = "application/x-www-form-urlencoded"
 _FORM_PATHS = {"/tokens/introspect"}  # RFC 7662 specifies a form body
@@ -124,8 +125,8 @@ def _require_json_body() -> None:
 def _secure_headers(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Request-Id"] = g.get("request_id", "")
-    if request.path in _CACHEABLE_PATHS:
-        response.headers.setdefault("Cache-Control", "public, max-age=300")
+    if request.path in _CACHEABLE_PATHS and response.status_code == 200:
+        response.headers.setdefault("Cache-Control", f"public, max-age={JWKS_MAX_AGE_SECONDS}")
     else:
         response.headers["Cache-Control"] = "no-store"
     return response

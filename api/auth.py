@@ -46,3 +46,15 @@ def require_admin(view: Callable[..., Any]) -> Callable[..., Any]:
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def require_tenant(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Let the view run only for a tenant token that still counts; claims in g.tenant_claims.
+    Put above the body's parsing, so the anonymous get 401 before any 400."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        g.tenant_claims = tenant_claims()
+        return view(*args, **kwargs)
+
+    return wrapper

@@ -15,6 +15,7 @@ import psycopg
 from eventsourcing.persistence import PersistenceError
 from marshmallow import ValidationError
 
+from api.app import JWKS_MAX_AGE_SECONDS
 from api.audit_commands import audit, verify
 from api.cli_support import fail, ledger_services
 from api.logs import configure_logging
@@ -175,12 +176,19 @@ def keys() -> None:
     "--activate-in",
     default=600,
     show_default=True,
-    type=click.IntRange(0, 7 * 24 * 3600),
+    type=click.IntRange(JWKS_MAX_AGE_SECONDS, 7 * 24 * 3600),
     help="Seconds before the new key signs; until then it is only published in the JWKS, "
     "so verifiers that cache the JWKS (5 minutes) know it before they see it.",
 )
-def rotate_key(activate_in: int) -> None:
+@click.option(
+    "--now",
+    is_flag=True,
+    help="Sign with the new key at once (after a compromise): verifiers with a cached JWKS "
+    "refuse new tokens for up to 5 minutes.",
+)
+def rotate_key(activate_in: int, now: bool) -> None:
     """Add a new signing key. The old one verifies until its last token has expired."""
+    activate_in = 0 if now else activate_in
     settings = Settings.from_environ()
     key = rotate_signing_key(
         settings, activate_in=timedelta(seconds=activate_in), clock=SystemClock()

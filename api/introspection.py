@@ -1,5 +1,8 @@
 from typing import Any
 
+from flask import request
+from webargs.flaskparser import abort
+
 from api.auth import require_admin
 from api.context import services
 from api.parsing import Blueprint
@@ -19,6 +22,8 @@ blueprint = Blueprint(
 def introspect(request_body: dict[str, Any]) -> Any:
     """Is this access token active now? For other platform services (with an admin token).
     Accepts the RFC 7662 form body (token=...) or JSON."""
+    if any(len(values) > 1 for values in request.form.listvalues()):
+        abort(400, messages={"form": {"_body": ["a parameter is repeated (RFC 6749 3.1)"]}})
     claims = services().ledger.introspect(request_body["token"])
     if claims is None:
         return {"active": False}

@@ -113,7 +113,8 @@ def _headers_for(error: Exception) -> dict[str, str]:
 
 def _flatten(messages: Any) -> dict[str, Any]:
     """webargs nests messages by location ("json", "query"); clients want field -> messages."""
-    if isinstance(messages, dict) and set(messages) <= {"json", "query", "path", "headers"}:
+    locations = {"json", "query", "path", "headers", "form", "json_or_form"}
+    if isinstance(messages, dict) and set(messages) <= locations:
         merged: dict[str, Any] = {}
         for location_messages in messages.values():
             if isinstance(location_messages, dict):

@@ -2,6 +2,7 @@
 LEDGER_REDIS_URL is set. See docs/decisions/0013-rate-limits.md for the trade-offs."""
 
 import hashlib
+import ipaddress
 import math
 import time
 
@@ -18,8 +19,16 @@ ADMIN_BLUEPRINTS = ("admin.", "tokens.")
 
 
 def client_ip() -> str:
-    """The peer address, or X-Forwarded-For through LEDGER_TRUSTED_PROXY_HOPS (ProxyFix)."""
-    return request.remote_addr or "unknown"
+    """The peer address, or X-Forwarded-For through LEDGER_TRUSTED_PROXY_HOPS (ProxyFix).
+    An IPv6 client counts by its /64, which one client usually holds whole."""
+    address = request.remote_addr or "unknown"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return address
 
 
 def login_app_name() -> str:
@@ -29,9 +38,11 @@ def login_app_name() -> str:
         body = None
     name = body.get("appName") if isinstance(body, dict) else None
     try:
-        return canonical_app_name(name) if isinstance(name, str) else "-"
+        canonical = canonical_app_name(name) if isinstance(name, str) else "-"
     except InvalidAppNameError:
-        return "-"
+        canonical = "-"
+    # Digested: a client that swaps its fields must not get its secret into Redis or a log.
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
 def app_name_and_ip() -> str:
@@ -72,6 +83,8 @@ def init_rate_limits(app: Flask, settings: Settings) -> Limiter:
         ),
     ]
     admin = limiter.shared_limit(settings.admin_limit, scope="admin", key_func=admin_credential)
+    # Made-up tokens each get a bucket of their own above; the address does not.
+    admin_per_ip = limiter.shared_limit(settings.admin_limit, scope="admin-ip", key_func=client_ip)
     for endpoint, view in list(app.view_functions.items()):
         if endpoint == "tenants.login":
             for limit in login:
@@ -79,7 +92,7 @@ def init_rate_limits(app: Flask, settings: Settings) -> Limiter:
         elif endpoint == "tenants.rotate_own_secret":
             view = login[0](view)
         elif endpoint.startswith(ADMIN_BLUEPRINTS):
-            view = admin(view)
+            view = admin_per_ip(admin(view))
         app.view_functions[endpoint] = view
 
     def too_many_requests(error: RateLimitExceeded) -> Response:

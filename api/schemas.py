@@ -175,6 +175,7 @@ class EmptyBody(Schema):
 class RevokeTokensRequest(Schema):
     jti = fields.String(
         load_default=None,
+        allow_none=False,  # an explicit null must not mean "revoke everything"
         validate=[validate.Length(min=1, max=100), printable],
         metadata={"description": "revoke only this token; without it, every token so far"},
     )

@@ -1,9 +1,9 @@
 from datetime import timedelta
 from typing import Any
 
-from flask import request
+from flask import g, request
 
-from api.auth import tenant_claims
+from api.auth import require_tenant, tenant_claims
 from api.context import services
 from api.parsing import Blueprint
 from api.schemas import (
@@ -39,13 +39,13 @@ def me() -> Any:
 
 
 @blueprint.post("/me/rotate-secret")
+@require_tenant
 @blueprint.arguments(RotateOwnSecretRequest)
 @blueprint.response(200, IssuedCredentialsResponse)
 @blueprint.errors(400, 401, 409, 413, 415)
 @blueprint.doc(security=[{"tenantToken": []}])
 def rotate_own_secret(body: dict[str, Any]) -> Any:
     """Replace your own secret, proving you hold the current one. The new one is shown once."""
-    claims = tenant_claims()
     grace = timedelta(seconds=body["grace_seconds"])
-    issued = services().ledger.rotate_own_secret(claims, body["app_secret"], grace=grace)
+    issued = services().ledger.rotate_own_secret(g.tenant_claims, body["app_secret"], grace=grace)
     return credentials_body(issued)

@@ -18,6 +18,7 @@ TOKEN_TYPE = "at+jwt"  # noqa: S105 - a media type, not a secret
 TOKEN_LIFETIME = timedelta(hours=24)
 LEEWAY_SECONDS = 30
 EXPIRES_IN = "24h"
+_MAX_LIFETIME = int(TOKEN_LIFETIME.total_seconds())
 _REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "jti", "epoch"]
 
 
@@ -119,8 +120,10 @@ class AccessTokens:
                 leeway=self._leeway,
                 options={"require": _REQUIRED_CLAIMS},
             )
-            if not isinstance(claims["epoch"], int):
-                raise InvalidTokenError("malformed epoch")
+            if type(claims["epoch"]) is not int or claims["exp"] - claims["iat"] > _MAX_LIFETIME:
+                raise InvalidTokenError("malformed epoch or lifetime")
+            if str(uuid.UUID(claims["sub"])) != claims["sub"]:
+                raise InvalidTokenError("malformed subject")
             return AccessTokenClaims(
                 tenant_id=uuid.UUID(claims["sub"]),
                 app_name=str(claims.get("client_id", "")),

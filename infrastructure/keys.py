@@ -4,6 +4,7 @@ once into the data directory on the embedded default."""
 import base64
 import hashlib
 import json
+import logging
 import os
 import secrets
 import tempfile
@@ -20,6 +21,7 @@ from application.tokens import LEEWAY_SECONDS, TOKEN_LIFETIME, SigningKey
 from infrastructure.settings import ConfigurationError, Settings
 
 PEPPER_BYTES = 32
+logger = logging.getLogger(__name__)
 
 
 def load_signing_key(settings: Settings) -> SigningKey:
@@ -200,7 +202,11 @@ def _read_ring(directory: Path | None) -> list[tuple[datetime, SigningKey]]:
     ring = []
     for path in sorted(directory.glob("*.pem")) if directory and directory.is_dir() else []:
         activation, _, _ = path.stem.partition("-")
-        private_key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        try:
+            private_key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        except (OSError, ValueError, TypeError):
+            logger.error("ignoring %s: not a readable private key", path.name)
+            continue
         if isinstance(private_key, ec.EllipticCurvePrivateKey) and activation.isdigit():
             key = SigningKey(kid=jwk_thumbprint(private_key.public_key()), private_key=private_key)
             ring.append((datetime.fromtimestamp(int(activation), tz=UTC), key))

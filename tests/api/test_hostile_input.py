@@ -146,3 +146,69 @@ def test_moments_and_cursors_out_of_range_are_400(
         f"/admin/tenants/{tenant}{path}", query_string=query, headers=bearer(admin_token)
     )
     assert_problem(response, 400)
+
+
+def test_revoking_with_a_null_jti_does_not_revoke_everything(
+    client: FlaskClient, admin_token: str
+) -> None:
+    tenant = register(client, admin_token).get_json()
+    response = client.post(
+        f"/admin/tenants/{tenant['appId']}/revoke-tokens",
+        json={"jti": None},
+        headers=bearer(admin_token),
+    )
+    assert_problem(response, 400)
+
+
+def test_self_rotation_authenticates_before_it_parses(client: FlaskClient) -> None:
+    assert_problem(client.post("/tenants/me/rotate-secret", json={}), 401)
+
+
+def test_a_repeated_introspection_parameter_is_400(client: FlaskClient, admin_token: str) -> None:
+    response = client.post(
+        "/tokens/introspect",
+        data="token=a&token=b",
+        content_type="application/x-www-form-urlencoded",
+        headers=bearer(admin_token),
+    )
+    assert_problem(response, 400)
+    missing = client.post("/tokens/introspect", data={}, headers=bearer(admin_token))
+    assert "token" in missing.get_json()["errors"]
+
+
+def test_made_up_admin_tokens_share_one_limit_per_address(services, projector) -> None:
+    import dataclasses
+
+    from api.app import create_app
+
+    services.settings = dataclasses.replace(services.settings, admin_limit="5/minute")
+    limited = create_app(services=services).test_client()
+    statuses = [
+        limited.get("/admin/tenants", headers=bearer(f"ltla_made-up-{n}")).status_code
+        for n in range(7)
+    ]
+    assert statuses == [401] * 5 + [429] * 2
+
+
+def test_ipv6_clients_count_by_their_slash_64(services, projector) -> None:
+    import dataclasses
+
+    from api.app import create_app
+
+    services.settings = dataclasses.replace(services.settings, login_limit_per_ip="3/minute")
+    limited = create_app(services=services).test_client()
+    statuses = [
+        limited.post(
+            "/tenants/login",
+            json={"appName": "nobody", "appSecret": "x"},
+            environ_base={"REMOTE_ADDR": f"2001:db8:1:2::{n}"},
+        ).status_code
+        for n in range(1, 6)
+    ]
+    assert statuses == [401, 401, 401, 429, 429]
+
+
+def test_a_failed_jwks_is_not_cacheable(client: FlaskClient) -> None:
+    response = client.get("/.well-known/jwks.json")
+    assert "max-age" in response.headers["Cache-Control"]
+    assert client.get("/.well-known/nope.json").headers["Cache-Control"] == "no-store"

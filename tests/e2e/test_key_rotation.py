@@ -22,7 +22,7 @@ def test_rotating_the_signing_key_under_a_running_server(
             return login(server, "keyed-app", secret).json()["accessToken"]
 
         before = log_in()
-        rotated = ledger_cli(env, "keys", "rotate", "--activate-in", "0")
+        rotated = ledger_cli(env, "keys", "rotate", "--now")
         assert rotated.returncode == 0, rotated.stderr
         after = log_in()
         jwks = requests.get(f"{server}/.well-known/jwks.json", timeout=10).json()

@@ -83,3 +83,12 @@ def test_production_rotation_needs_a_shared_directory(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigurationError, match="LEDGER_SIGNING_KEYS_DIR"):
         rotate_signing_key(production, activate_in=timedelta(0), clock=FakeClock())
+
+
+def test_an_unreadable_key_file_is_skipped_not_fatal(settings: Settings) -> None:
+    clock = FakeClock()
+    rotate_signing_key(settings, activate_in=timedelta(0), clock=clock)
+    (settings.data_dir / "keys" / "signing" / "9999999999-junk.pem").write_text("junk")
+    tokens = worker(settings, clock)
+    assert len(kids(tokens)) == 2
+    assert tokens.verify(mint(tokens, clock))

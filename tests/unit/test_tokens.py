@@ -184,3 +184,32 @@ def test_an_absurd_expiry_is_an_invalid_token_not_a_crash() -> None:
     token = jwt.encode(claims, key, algorithm="ES256", headers={"kid": kid, "typ": "at+jwt"})
     with pytest.raises(InvalidTokenError):
         make_tokens(key).verify(token)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"exp_offset": 100 * 365 * 86400},
+        {"epoch": True},
+        {"sub_format": "{%s}"},
+        {"sub_format": "urn:uuid:%s"},
+    ],
+    ids=["century-long", "boolean-epoch", "braced-sub", "urn-sub"],
+)
+def test_tokens_our_key_signed_but_we_never_mint_are_refused(change: dict) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = int(datetime.now(tz=UTC).timestamp())
+    sub = str(uuid4())
+    claims = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": change.get("sub_format", "%s") % sub,
+        "iat": now,
+        "exp": now + change.get("exp_offset", 60),
+        "jti": "x",
+        "epoch": change.get("epoch", 1),
+    }
+    kid = jwk_thumbprint(key.public_key())
+    token = jwt.encode(claims, key, algorithm="ES256", headers={"kid": kid, "typ": "at+jwt"})
+    with pytest.raises(InvalidTokenError):
+        make_tokens(key).verify(token)
