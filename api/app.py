@@ -18,12 +18,12 @@ from api.context import install_services
 from api.problems import PROBLEM_JSON, http_exception_problem, register_error_handlers
 from api.rate_limits import init_rate_limits
 from api.schemas import Problem
+from infrastructure.keys import JWKS_MAX_AGE_SECONDS
 from infrastructure.services import Services, build_services
 from infrastructure.settings import Settings
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 _CACHEABLE_PATHS = {"/.well-known/jwks.json", "/openapi.json"}
-JWKS_MAX_AGE_SECONDS = 300  # ledger keys rotate publishes new keys at least this long ahead
 access_log = logging.getLogger("ledger.access")
 FORM = "application/x-www-form-urlencoded"
 _FORM_PATHS = {"/tokens/introspect"}  # RFC 7662 specifies a form body

@@ -15,7 +15,6 @@ import psycopg
 from eventsourcing.persistence import PersistenceError
 from marshmallow import ValidationError
 
-from api.app import JWKS_MAX_AGE_SECONDS
 from api.audit_commands import audit, verify
 from api.cli_support import fail, ledger_services
 from api.logs import configure_logging
@@ -24,6 +23,7 @@ from api.schemas import IssuedCredentialsResponse, RegisterTenantRequest, creden
 from application.results import IssuedCredentials
 from infrastructure.clock import SystemClock
 from infrastructure.keys import (
+    JWKS_MAX_AGE_SECONDS,
     RotatingKeys,
     load_signing_key,
     rotate_signing_key,

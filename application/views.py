@@ -49,10 +49,6 @@ class TenantsView(TrackingRecorder, ABC):
         """Tenants ordered by canonical app name, starting after the given one."""
 
     @abstractmethod
-    def reset(self) -> None:
-        """Forget every row and every tracking position, in one transaction."""
-
-    @abstractmethod
     def replace_all(self, complete: "Completion") -> None:
         """In one transaction that first locks the view against other writers, call
         complete(live position, live rows). If it returns rows and a position, they replace

@@ -126,7 +126,6 @@ class Tenant(Aggregate):
 
         def apply(self, tenant: "Tenant") -> None:
             tenant.tokens_issued += 1
-            tenant.last_token_issued_at = self.timestamp
             tenant.chain_digest = self.digest
 
     def __init__(
@@ -138,7 +137,6 @@ class Tenant(Aggregate):
         sandbox: bool,
         secret_hash: str,
         secret_fingerprint: str,
-        registered_by: str,
     ) -> None:
         self.app_name = app_name
         self.contact_email = contact_email
@@ -149,9 +147,7 @@ class Tenant(Aggregate):
         self.secret_fingerprint = secret_fingerprint
         self.secret_version = 1
         self.status = TenantStatus.ACTIVE.value
-        self.registered_by = registered_by
         self.tokens_issued = 0
-        self.last_token_issued_at: datetime | None = None
         self.token_epoch = 1
         self.revoked_tokens: dict[str, datetime] = {}
         self.previous_secret_hash: str | None = None

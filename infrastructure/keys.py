@@ -21,6 +21,7 @@ from application.tokens import LEEWAY_SECONDS, TOKEN_LIFETIME, SigningKey
 from infrastructure.settings import ConfigurationError, Settings
 
 PEPPER_BYTES = 32
+JWKS_MAX_AGE_SECONDS = 300  # how long verifiers may cache the JWKS; new keys publish this early
 logger = logging.getLogger(__name__)
 
 
@@ -137,10 +138,14 @@ class RotatingKeys:
         now = self._clock.now()
         return {key.kid: key.private_key.public_key() for _, key in self._current(now)}
 
+    def current_kids(self) -> set[str]:
+        """The kids of every key not yet retired."""
+        return {key.kid for _, key in self._current(self._clock.now())}
+
     def states(self) -> list[tuple[SigningKey, datetime, str]]:
         """Every key on disk with its activation time and state, for `ledger keys list`."""
         now = self._clock.now()
-        current = {key.kid for _, key in self._current(now)}
+        current = self.current_kids()
         signing = self.signing_key().kid
         return [
             (key, activation, _state(key.kid, activation, now, signing, current))
@@ -176,7 +181,7 @@ def rotate_signing_key(settings: Settings, *, activate_in: timedelta, clock: Clo
     activation = int((clock.now() + activate_in).timestamp())
     _read_or_create(settings, directory / f"{activation}-{key.kid}.pem", lambda: pem)
     ring = RotatingKeys(load_signing_key(settings), directory, clock)
-    current = {k.kid for _, k in ring._current(clock.now())}
+    current = ring.current_kids()
     for path in directory.glob("*.pem"):
         if path.stem.partition("-")[2] not in current:
             path.unlink()

@@ -54,11 +54,6 @@ class MemoryTenantsView(POPOTrackingRecorder, TenantsView):
             rows = sorted(self._rows.values(), key=lambda row: row.canonical_name)
         return [row for row in rows if row.canonical_name > (after or "")][:limit]
 
-    def reset(self) -> None:
-        with self._database_lock:
-            self._rows.clear()
-            self._max_tracking_ids.clear()
-
     def replace_all(self, complete: Completion) -> None:
         with self._database_lock:
             live_rows = sorted(self._rows.values(), key=lambda row: row.canonical_name)

@@ -46,7 +46,7 @@ def view_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def ensure_postgres_schema(settings: Settings) -> None:
+def _ensure_postgres_schema(settings: Settings) -> None:
     """The library expects the schema to exist already."""
     env = _postgres_env(settings)
     with psycopg.connect(postgres_conninfo(settings), autocommit=True) as connection:
@@ -57,7 +57,7 @@ def ensure_postgres_schema(settings: Settings) -> None:
 
 def prepare_storage(settings: Settings) -> None:
     if settings.uses_postgres:
-        ensure_postgres_schema(settings)
+        _ensure_postgres_schema(settings)
     elif settings.database_url.startswith("sqlite:///"):
         _sqlite_path(settings.database_url).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
 

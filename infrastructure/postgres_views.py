@@ -114,15 +114,6 @@ class PostgresTenantsView(PostgresTrackingRecorder, TenantsView):
                 (_LEDGER, position),
             )
 
-    def reset(self) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
-            cursor.execute(SQL("DELETE FROM {}").format(self._table))
-            cursor.execute(
-                SQL("DELETE FROM {}.{} WHERE application_name != '__migration__'").format(
-                    Identifier(self.datastore.schema), Identifier(self.tracking_table_name)
-                )
-            )
-
 
 def _values(row: TenantRow) -> tuple[Any, ...]:
     return (

@@ -3,7 +3,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
-from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
 from application.ledger import TenantLedger
 from application.views import Completion, TenantRow, TenantsView
@@ -92,15 +92,6 @@ class SQLiteTenantsView(SQLiteTrackingRecorder, TenantsView):
                 "DO UPDATE SET notification_id = excluded.notification_id",
                 (_LEDGER, position),
             )
-
-    def reset(self) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
-            _reset(cursor)
-
-
-def _reset(cursor: SQLiteCursor) -> None:
-    cursor.execute("DELETE FROM tenants")
-    cursor.execute("DELETE FROM tracking WHERE application_name != '__migration__'")
 
 
 def _values(row: TenantRow) -> tuple[Any, ...]:
